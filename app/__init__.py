@@ -1,0 +1,167 @@
+"""cxm: client-experience management for public employment services."""
+
+import logging
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import build_config
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",
+    "font-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application; `overrides` replace settings (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(build_config(app.instance_path, overrides))
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "ru", timezone_selector=lambda: "Europe/Moscow")
+    htmx.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CSP,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        strict_transport_security=app.config["FORCE_HTTPS"],
+    )
+
+    from app import models  # noqa: F401  (register every table)
+    from app.jobs import install_session_hooks
+
+    with app.app_context():
+        install_session_hooks(db.session)
+
+    _register_blueprints(app)
+    _register_auth(app)
+    _register_error_handlers(app)
+    _register_response_hooks(app)
+
+    from app.cli import register_cli
+    from app.ui import register_template_helpers
+
+    register_cli(app)
+    register_template_helpers(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys only when asked, per connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.blueprints.account import bp as account_bp
+    from app.blueprints.admin import bp as admin_bp
+    from app.blueprints.api import bp as api_bp
+    from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.files import bp as files_bp
+    from app.blueprints.jobs import bp as jobs_bp
+    from app.blueprints.main import bp as main_bp
+
+    for bp in (main_bp, auth_bp, account_bp, admin_bp, files_bp, jobs_bp):
+        app.register_blueprint(bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # token-authenticated, no cookies
+
+
+def _register_auth(app: Flask) -> None:
+    from app.models.org import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        target = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if htmx:
+            return "", 200, {"HX-Redirect": target}
+        flash("Войдите в систему, чтобы продолжить.", "info")
+        return redirect(target)
+
+
+def _error_page(code: int, title: str, text: str):
+    if request.path.startswith("/api/"):
+        return jsonify(error=text), code
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if htmx:
+            flash("Страница устарела: обновите её и повторите действие.", "warning")
+            return "", 400, {"HX-Refresh": "true"}
+        return _error_page(400, "Страница устарела",
+                           "Форма устарела или отправлена не из cxm. Обновите страницу и повторите.")
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return _error_page(400, "Неверный запрос", "Запрос не удалось обработать.")
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return _error_page(403, "Доступ запрещён", "У вас нет прав на это действие.")
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return _error_page(404, "Страница не найдена", "Такой страницы нет или она вам недоступна.")
+
+    @app.errorhandler(413)
+    def too_large(error):
+        mb = app.config["MAX_UPLOAD_MB"]
+        return _error_page(413, "Файл слишком большой", f"Размер файла не должен превышать {mb} МБ.")
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return _error_page(429, "Слишком много попыток",
+                           "Слишком много попыток. Подождите минуту и попробуйте снова.")
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _error_page(500, "Ошибка сервера", "Что-то пошло не так. Мы уже знаем об этом.")
+
+
+def _register_response_hooks(app: Flask) -> None:
+    @app.after_request
+    def html_cache_headers(response):
+        if response.mimetype == "text/html":
+            response.vary.add("HX-Request")
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def inject_user():
+        return {"current_user": current_user}

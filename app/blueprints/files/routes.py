@@ -1,0 +1,1 @@
+"""Routes for attachments (filled in by the files area)."""

@@ -1,0 +1,81 @@
+"""Settings read from the environment, with development defaults."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path, env: str) -> str:
+    """SECRET_KEY from the environment; development keeps a generated one in instance/."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if env == "production":
+        raise RuntimeError("SECRET_KEY must be set in production (environment variable SECRET_KEY).")
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def build_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Return the app configuration for CXM_ENV (development, production, testing)."""
+    overrides = overrides or {}
+    env = overrides.get("ENV") or os.environ.get("CXM_ENV", "development")
+    instance = Path(instance_path)
+    testing = env == "testing"
+    production = env == "production"
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'cxm.sqlite'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    redis_url = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
+    config = {
+        "ENV": env,
+        "TESTING": testing,
+        "SECRET_KEY": "testing-secret" if testing else _secret_key(instance, env),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "RQ_QUEUES": ["default"],
+        # Inline job execution is a development convenience only, never in tests or production.
+        "JOBS_INLINE_FALLBACK": env == "development",
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_ENABLED": True,
+        "WTF_I18N_ENABLED": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE", False),
+        "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Moscow",
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if production else "outbox"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "cxm@localhost"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "FILE_STORAGE_DIR": os.environ.get("FILE_STORAGE_DIR", str(instance / "files")),
+        "MAX_UPLOAD_MB": int(os.environ.get("MAX_UPLOAD_MB", "20")),
+        "PER_PAGE": 25,
+    }
+    config["MAX_CONTENT_LENGTH"] = (config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    config.update(overrides)
+    return config

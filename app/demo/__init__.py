@@ -1,0 +1,1 @@
+"""Demo seed data for cxm, transcribed from the programme source documents."""

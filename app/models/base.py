@@ -1,0 +1,73 @@
+"""Shared column helpers: timestamps, scope columns, personal-data declaration, search text."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, String, event
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+
+def utcnow() -> datetime:
+    """Naive UTC now; Flask-Babel renders naive datetimes as UTC in Europe/Moscow."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def personal(*args, subject: str = "employee", **kwargs):
+    """A column holding personal data (152-ФЗ) of an employee or a client.
+
+    The declaration drives masking in lists, exports and the API, audit of views, and
+    anonymisation of expired client data.
+    """
+    info = kwargs.pop("info", {})
+    info["personal"] = subject
+    return mapped_column(*args, info=info, **kwargs)
+
+
+def personal_columns(model, subject: str | None = None) -> list[str]:
+    """Names of the columns a model declares as personal data."""
+    return [
+        c.key
+        for c in model.__table__.columns
+        if c.info.get("personal") and (subject is None or c.info["personal"] == subject)
+    ]
+
+
+def normalise(text: str | None) -> str:
+    """Case- and ё/е-insensitive form used for search."""
+    return (text or "").lower().replace("ё", "е").strip()
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ScopedMixin:
+    """A record that belongs to a region and optionally a centre (both empty = federation)."""
+
+    @declared_attr
+    def region_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("region.id"), index=True)
+
+    @declared_attr
+    def centre_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("centre.id"), index=True)
+
+
+class SearchableMixin:
+    """Keeps `search_text` (normalised) in step with the fields named in `__search_fields__`."""
+
+    __search_fields__: tuple[str, ...] = ()
+    search_text: Mapped[str] = mapped_column(String(2000), default="", index=False)
+
+    def refresh_search_text(self) -> None:
+        parts = []
+        for name in self.__search_fields__:
+            value = getattr(self, name)
+            parts.extend(value if isinstance(value, list) else [value])
+        self.search_text = normalise(" ".join(str(p) for p in parts if p))
+
+
+@event.listens_for(SearchableMixin, "before_insert", propagate=True)
+@event.listens_for(SearchableMixin, "before_update", propagate=True)
+def _refresh_search_text(mapper, connection, target) -> None:
+    target.refresh_search_text()

@@ -1,0 +1,48 @@
+"""Outgoing mail: every message lands in the outbox; SMTP delivery runs as a job."""
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+from app.extensions import db
+from app.jobs import enqueue_after_commit
+from app.models.base import utcnow
+from app.models.mail import OutboxMessage
+
+
+def send(recipient: str, subject: str, body: str, attachments: list[dict] | None = None) -> OutboxMessage:
+    """Queue a message; it is delivered after the caller's transaction commits.
+
+    `attachments` are dicts with `filename`, `content_type` and `content` (text).
+    """
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body,
+                            attachments=attachments or [])
+    db.session.add(message)
+    db.session.flush()
+    if current_app.config["MAIL_BACKEND"] == "smtp":
+        from app.jobs.mail import deliver
+
+        enqueue_after_commit(deliver, message.id)
+    else:
+        message.status = "kept"
+    return message
+
+
+def deliver_now(message: OutboxMessage) -> None:
+    """Send one outbox message by SMTP and record the outcome."""
+    cfg = current_app.config
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = cfg["MAIL_SENDER"], message.recipient, message.subject
+    email.set_content(message.body)
+    for item in message.attachments:
+        maintype, _, subtype = item["content_type"].partition("/")
+        email.add_attachment(item["content"].encode(), maintype=maintype, subtype=subtype,
+                             filename=item["filename"])
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+        if cfg["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if cfg["MAIL_USERNAME"]:
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+        smtp.send_message(email)
+    message.status, message.sent_at = "sent", utcnow()

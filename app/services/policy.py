@@ -1,0 +1,168 @@
+"""Authorisation: the one place that answers `can(user, action, obj)` and scopes queries.
+
+A user holds roles, each bound to a scope: the federation (no region), a region or a centre.
+A region-level role covers every record of that region; a centre-level role covers the
+centre and its branch offices. Actions are named permissions granted per role.
+"""
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user, login_required
+from sqlalchemy import false, or_, select
+
+from app.extensions import db
+from app.models.org import Centre, Region
+
+_READ = {"org.view", "user.view", "attachment.view"}
+_STAFF = _READ | {"attachment.manage"}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    "admin": _STAFF
+    | {
+        "org.manage",
+        "user.manage",
+        "role.grant",
+        "personal.view",
+        "audit.view",
+        "audit.export",
+        "job.view",
+        "job.run",
+        "outbox.view",
+        "settings.manage",
+        "import.run",
+    },
+    "federal_coordinator": _READ | {"audit.view", "job.view", "job.run"},
+    "expert": _READ,
+    "observer": _READ,
+    "director": _STAFF | {"personal.view", "audit.view", "job.view", "job.run"},
+    "group_head": _STAFF | {"job.view"},
+    "secretary": _STAFF | {"job.view"},
+    "team_lead": _STAFF,
+    "quality_officer": _STAFF,
+    "responsible_employee": _STAFF,
+    "hr": _STAFF | {"user.manage", "personal.view"},
+    "employee": _READ,
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A bare scope to ask the policy about when no record exists yet."""
+
+    region_id: int | None = None
+    centre_id: int | None = None
+
+
+FEDERATION = Scope()
+
+
+@dataclass
+class Visibility:
+    """Which records a user may act on for one permission."""
+
+    everything: bool = False
+    region_ids: set[int] = field(default_factory=set)
+    centre_ids: set[int] = field(default_factory=set)
+
+    def covers(self, region_id: int | None, centre_id: int | None) -> bool:
+        if self.everything:
+            return True
+        if centre_id is not None:
+            return centre_id in self.centre_ids
+        return region_id is not None and region_id in self.region_ids
+
+
+def _descendants(centre_ids: set[int]) -> set[int]:
+    """The given centres and all their branch offices, however deep."""
+    result, frontier = set(centre_ids), set(centre_ids)
+    while frontier:
+        frontier = set(db.session.scalars(select(Centre.id).where(Centre.parent_id.in_(frontier))))
+        frontier -= result
+        result |= frontier
+    return result
+
+
+def visibility(user, permission: str) -> Visibility:
+    """Compute (once per request) the scope in which `user` holds `permission`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Visibility()
+    cache = g.setdefault("_visibility", {})
+    key = (user.id, permission)
+    if key in cache:
+        return cache[key]
+    vis = Visibility()
+    direct_centres: set[int] = set()
+    for assignment in user.roles:
+        if permission not in ROLE_PERMISSIONS.get(assignment.role, ()):
+            continue
+        if assignment.region_id is None and assignment.centre_id is None:
+            vis.everything = True
+        elif assignment.centre_id is not None:
+            direct_centres.add(assignment.centre_id)
+        else:
+            vis.region_ids.add(assignment.region_id)
+    if not vis.everything:
+        vis.centre_ids = _descendants(direct_centres) if direct_centres else set()
+        if vis.region_ids:
+            vis.centre_ids |= set(
+                db.session.scalars(select(Centre.id).where(Centre.region_id.in_(vis.region_ids)))
+            )
+    cache[key] = vis
+    return vis
+
+
+def can(user, action: str, obj=None) -> bool:
+    """May `user` perform `action`, on `obj` if given (any scope otherwise)?"""
+    vis = visibility(user, action)
+    if obj is None:
+        return vis.everything or bool(vis.region_ids or vis.centre_ids)
+    return vis.covers(getattr(obj, "region_id", None), getattr(obj, "centre_id", None))
+
+
+def scope_filter(model, user, permission: str):
+    """A WHERE clause limiting `model` rows to those `user` may see under `permission`."""
+    vis = visibility(user, permission)
+    if vis.everything:
+        return None
+    if model is Region:
+        return Region.id.in_(vis.region_ids) if vis.region_ids else false()
+    region_col = model.region_id
+    centre_col = Centre.id if model is Centre else model.centre_id
+    clauses = []
+    if vis.centre_ids:
+        clauses.append(centre_col.in_(vis.centre_ids))
+    if vis.region_ids:
+        clauses.append(region_col.in_(vis.region_ids) & centre_col.is_(None))
+    return or_(*clauses) if clauses else false()
+
+
+def scoped(stmt, model, user, permission: str):
+    """Apply `scope_filter` to a select statement."""
+    clause = scope_filter(model, user, permission)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def permission_required(permission: str):
+    """Route guard: signed in and holding `permission` in some scope, else 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_or_404(model, object_id: int, permission: str):
+    """Load a record the current user may act on; a foreign or missing one is a 404."""
+    obj = db.session.get(model, object_id)
+    if obj is None or not can(current_user, permission, obj):
+        abort(404)
+    return obj

@@ -1,0 +1,83 @@
+"""Template helpers: Russian formatting, navigation by role, masking, glossary terms."""
+
+from datetime import date, datetime
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from app.services.personal_data import shown
+from app.services.policy import can
+from app.services.terms import TERMS
+
+NAVIGATION = [
+    # (label, endpoint, permission or None for every signed-in user)
+    ("Главная", "main.home", None),
+    ("Регионы", "admin.regions", "org.view"),
+    ("Центры", "admin.centres", "org.view"),
+    ("Сотрудники", "admin.users", "user.view"),
+    ("Импорт", "admin.import_csv", "import.run"),
+    ("Журнал аудита", "admin.audit", "audit.view"),
+    ("Фоновые задачи", "jobs.index", "job.view"),
+    ("Исходящая почта", "admin.outbox", "outbox.view"),
+    ("Настройки", "admin.settings", "settings.manage"),
+    ("Глоссарий", "main.glossary", None),
+]
+
+
+def navigation() -> list[dict]:
+    """Menu entries the current user may open, with the active one marked."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for label, endpoint, permission in NAVIGATION:
+        if permission is None or can(current_user, permission):
+            href = url_for(endpoint)
+            active = request.endpoint == endpoint or (
+                endpoint != "main.home" and request.path.startswith(href)
+            )
+            items.append({"label": label, "href": href, "active": active})
+    return items
+
+
+def ru_date(value) -> str:
+    """«5 марта 2026»."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "d MMMM y")
+    return format_date(value, "d MMMM y") if isinstance(value, date) else str(value)
+
+
+def ru_datetime(value) -> str:
+    """«5 марта 2026, 14:05» in Moscow time."""
+    return format_datetime(value, "d MMMM y, HH:mm") if value else ""
+
+
+def ru_number(value, digits: int = 1) -> str:
+    """«1 234,5»."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale="ru")
+
+
+def term(word: str, text: str | None = None) -> Markup:
+    """A programme term with its definition as an accessible tooltip."""
+    definition = TERMS.get(word.lower())
+    label = escape(text or word)
+    if not definition:
+        return Markup(label)
+    return Markup(
+        f'<abbr class="term" tabindex="0" title="{escape(definition)}" '
+        f'data-bs-toggle="tooltip">{label}</abbr>'
+    )
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, ru_number=ru_number)
+    app.jinja_env.globals.update(
+        navigation=navigation, can=can, pd=lambda obj, field: shown(obj, field), term=term
+    )
