@@ -1,7 +1,7 @@
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.forms import BaseForm, strong_password
+from app.forms import BaseForm, choices, strong_password
 from app.models.org import CONSENT_PURPOSES
 
 
@@ -21,5 +21,5 @@ class TokenForm(BaseForm):
 
 
 class ConsentForm(BaseForm):
-    purpose = SelectField("Согласие", choices=list(CONSENT_PURPOSES.items()))
+    purpose = SelectField("Согласие", choices=choices(CONSENT_PURPOSES.items()))
     submit = SubmitField("Дать согласие")

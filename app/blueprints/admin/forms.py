@@ -1,7 +1,7 @@
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from app.forms import BaseForm
+from app.forms import BaseForm, choices
 from app.models.org import NETWORK_TYPES, ROLES
 
 REQUIRED = "Обязательное поле."
@@ -15,7 +15,7 @@ class RegionForm(BaseForm):
     name = StringField("Название субъекта", validators=[DataRequired(REQUIRED), Length(max=200)])
     aliases = StringField("Другие названия", validators=[Length(max=1000)], description=_aliases_help())
     authority_name = StringField("Орган службы занятости (СЗН)", validators=[Length(max=500)])
-    network_type = SelectField("Тип сети ЦЗН", choices=list(NETWORK_TYPES.items()))
+    network_type = SelectField("Тип сети ЦЗН", choices=choices(NETWORK_TYPES.items()))
     managing_centre_id = SelectField("Управляющий ЦЗН", coerce=int, validators=[Optional()])
     submit = SubmitField("Сохранить")
 
@@ -54,7 +54,7 @@ class UserForm(BaseForm):
 
 
 class RoleForm(BaseForm):
-    role = SelectField("Роль", choices=list(ROLES.items()))
+    role = SelectField("Роль", choices=choices(ROLES.items()))
     scope = SelectField("Область действия", validators=[DataRequired("Выберите область.")])
     submit = SubmitField("Назначить роль")
 

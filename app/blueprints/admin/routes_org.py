@@ -10,6 +10,7 @@ from app.blueprints.admin import bp
 from app.blueprints.admin.forms import CentreForm, ContactForm, DepartmentForm, RegionForm, RoleForm, UserForm
 from app.blueprints.htmx import render
 from app.extensions import db
+from app.forms import choices
 from app.models.org import Centre, Department, Region, RoleAssignment, User
 from app.services import audit, auth, org, personal_data
 from app.services.policy import FEDERATION, Scope, can, get_or_404, permission_required, scoped
@@ -32,10 +33,11 @@ def _visible(model, permission="org.view"):
 
 
 def _choices(model, permission, blank="— не выбрано —", where=None):
-    stmt = _visible(model, permission).order_by(model.name)
+    label = "full_name" if model is User else "name"
+    stmt = _visible(model, permission).order_by(getattr(model, label))
     if where is not None:
         stmt = stmt.where(where)
-    return [(0, blank)] + [(o.id, o.name) for o in db.session.scalars(stmt)]
+    return choices([(0, blank)] + [(o.id, getattr(o, label)) for o in db.session.scalars(stmt)])
 
 
 # ---- regions -------------------------------------------------------------------------------
@@ -259,7 +261,7 @@ def _role_form() -> RoleForm:
                for c in db.session.scalars(_visible(Centre, "role.grant").order_by(Centre.name))]
     scopes += [(f"department:{d.id}", f"{d.centre.name} / {d.name}")
                for d in db.session.scalars(_visible(Department, "role.grant").order_by(Department.name))]
-    form.scope.choices = scopes
+    form.scope.choices = choices(scopes)
     return form
 
 

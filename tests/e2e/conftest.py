@@ -1,0 +1,74 @@
+"""Browser fixtures: the app served on a loopback port, Debian's Chromium through Playwright,
+and an axe-core check for every page a test visits."""
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+class AxeChecker:
+    """Runs axe-core on the current page; collects serious and critical violations."""
+
+    def __init__(self, page):
+        self.page = page
+        self.violations = []
+
+    def check(self):
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"]][:5]
+                self.violations.append(f"{self.page.url}: {violation['id']} ({violation['impact']}) {targets}")
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page that allows only loopback traffic and is axe-checked after every load."""
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="ru-RU")
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server)
+               else route.abort())
+    axe = AxeChecker(page)
+    page.on("load", lambda _: None)
+    page.axe = axe
+    yield page
+    context.close()
+    assert not axe.violations, "\n".join(axe.violations)
