@@ -138,6 +138,10 @@ def _register_error_handlers(app: Flask) -> None:
     def not_found(error):
         return _error_page(404, "Страница не найдена", "Такой страницы нет или она вам недоступна.")
 
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return _error_page(405, "Метод не поддерживается", "Этот адрес не принимает такой запрос.")
+
     @app.errorhandler(413)
     def too_large(error):
         mb = app.config["MAX_UPLOAD_MB"]

@@ -12,32 +12,39 @@ from app.services.policy import can
 from app.services.terms import TERMS
 
 NAVIGATION = [
-    # (label, endpoint, permission or None for every signed-in user)
-    ("Главная", "main.home", None),
-    ("Регионы", "admin.regions", "org.view"),
-    ("Центры", "admin.centres", "org.view"),
-    ("Сотрудники", "admin.users", "user.view"),
-    ("Импорт", "admin.import_csv", "import.run"),
-    ("Журнал аудита", "admin.audit", "audit.view"),
-    ("Фоновые задачи", "jobs.index", "job.view"),
-    ("Исходящая почта", "admin.outbox", "outbox.view"),
-    ("Настройки", "admin.settings", "settings.manage"),
-    ("Глоссарий", "main.glossary", None),
+    # (label, endpoint, permission or None for every signed-in user, group or None)
+    ("Главная", "main.home", None, None),
+    ("Регионы", "admin.regions", "org.view", None),
+    ("Центры", "admin.centres", "org.view", None),
+    ("Сотрудники", "admin.users", "user.view", None),
+    ("Импорт", "admin.import_csv", "import.run", "Администрирование"),
+    ("Журнал аудита", "admin.audit", "audit.view", "Администрирование"),
+    ("Фоновые задачи", "jobs.index", "job.view", "Администрирование"),
+    ("Исходящая почта", "admin.outbox", "outbox.view", "Администрирование"),
+    ("Настройки", "admin.settings", "settings.manage", "Администрирование"),
+    ("Глоссарий", "main.glossary", None, None),
 ]
 
 
 def navigation() -> list[dict]:
-    """Menu entries the current user may open, with the active one marked."""
+    """Menu entries the current user may open, the active one marked; grouped entries nest."""
     if not current_user.is_authenticated:
         return []
-    items = []
-    for label, endpoint, permission in NAVIGATION:
-        if permission is None or can(current_user, permission):
-            href = url_for(endpoint)
-            active = request.endpoint == endpoint or (
-                endpoint != "main.home" and request.path.startswith(href)
-            )
-            items.append({"label": label, "href": href, "active": active})
+    items, groups = [], {}
+    for label, endpoint, permission, group in NAVIGATION:
+        if permission is not None and not can(current_user, permission):
+            continue
+        href = url_for(endpoint)
+        active = request.endpoint == endpoint or (endpoint != "main.home" and request.path.startswith(href))
+        entry = {"label": label, "href": href, "active": active, "children": None}
+        if group is None:
+            items.append(entry)
+            continue
+        if group not in groups:
+            groups[group] = {"label": group, "href": None, "active": False, "children": []}
+            items.append(groups[group])
+        groups[group]["children"].append(entry)
+        groups[group]["active"] |= active
     return items
 
 

@@ -124,7 +124,7 @@ class User(UserMixin, SearchableMixin, ScopedMixin, TimestampMixin, db.Model):
     """Сотрудник: a staff member who signs in. Clients never do."""
 
     __tablename__ = "user"
-    __search_fields__ = ("full_name", "email", "position")
+    __search_fields__ = ("full_name", "position")  # e-mail search only for those who may see it
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = personal(String(300))

@@ -35,6 +35,13 @@ def search(stmt, model, q: str | None):
     return stmt
 
 
+def search_users(stmt, q: str | None, viewer):
+    """Search staff by name or position; by e-mail only for viewers allowed to see e-mails."""
+    if q and "@" in q and can(viewer, "personal.view"):
+        return stmt.where(func.lower(User.email).contains(q.strip().lower(), autoescape=True))
+    return search(stmt, User, q)
+
+
 def sort(stmt, columns: dict, key: str | None, default: str):
     """Order by a whitelisted column; a leading '-' sorts descending."""
     key = key or default

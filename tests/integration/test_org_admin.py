@@ -188,3 +188,13 @@ def test_demo_load_is_idempotent(runner):
     assert {c.name for c in nizhny.centres} >= {"ГКУ ЦЗН города Нижнего Новгорода", "ГКУ ЦЗН Павловского района",
                                                 "ГКУ ЦЗН Сергачского района"}
     assert "director@demo.cxm" in first.output
+
+
+def test_email_search_only_for_those_who_may_see_emails(make, login, client):
+    centre = make.centre()
+    make.user(("employee", centre), full_name="Искомый Сотрудник", email="secret.person@mail.ru", centre=centre)
+    login(make.user(("employee", centre), centre=centre))
+    assert "Искомый" not in client.get("/admin/users?q=secret.person@").get_data(as_text=True)
+    client.post("/logout")
+    login(make.user(("hr", centre), centre=centre))
+    assert "Искомый" in client.get("/admin/users?q=SECRET.person@").get_data(as_text=True)

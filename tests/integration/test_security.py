@@ -122,3 +122,8 @@ def test_development_keeps_a_generated_secret(monkeypatch, tmp_path):
     first = build_config(str(tmp_path), {"ENV": "development"})["SECRET_KEY"]
     assert first == build_config(str(tmp_path), {"ENV": "development"})["SECRET_KEY"]
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_api_wrong_method_is_json(client):
+    response = client.post("/api/v1/me")
+    assert response.status_code == 405 and response.json == {"error": "Этот адрес не принимает такой запрос."}

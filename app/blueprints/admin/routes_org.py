@@ -193,7 +193,7 @@ def centre_contact(centre_id: int):
 @permission_required("user.view")
 def users():
     q = request.args.get("q", "")
-    stmt = org.search(_visible(User, "user.view"), User, q)
+    stmt = org.search_users(_visible(User, "user.view"), q, current_user)
     if request.args.get("role"):
         stmt = stmt.where(User.roles.any(RoleAssignment.role == request.args["role"]))
     stmt, sort = org.sort(stmt, {"name": User.full_name, "position": User.position, "login": User.last_login_at},
