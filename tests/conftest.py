@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import g
 from redis import Redis
 from sqlalchemy import make_url
 
@@ -65,6 +66,14 @@ def app(_schema, request):
     overrides = getattr(request, "param", {}) or {}
     application = make_test_app(**overrides)
     _clean(application)
+
+    @application.before_request
+    def _like_a_fresh_app_context():
+        """Requests share the test's app context: forget per-request state as a new one would."""
+        for key in ("_login_user", "_visibility"):
+            g.pop(key, None)
+        db.session.expire_all()
+
     with application.app_context():
         yield application
         db.session.remove()

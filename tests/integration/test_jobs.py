@@ -80,7 +80,6 @@ def test_progress_box_polls_until_done(make, login, client, run_jobs):
 
     _enqueue_now(count_steps, (run.id,), {"steps": 3, "delay": 0})
     run_jobs()
-    db.session.expire_all()  # the test shares its session with the requests it makes
     box = client.get(f"/jobs/{run.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Готово" in box and "hx-trigger" not in box and 'value="100"' in box
     page = client.get(f"/jobs/{run.id}").get_data(as_text=True)

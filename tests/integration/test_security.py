@@ -72,8 +72,9 @@ def test_security_headers_and_cookie_flags(make, login, client):
     assert "HX-Request" in response.headers["Vary"]
     assert response.headers["Cache-Control"] == "no-store"
     user = make.user(("employee", make.centre()))
-    cookie = login(user).headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    cookies = login(user).headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
 
 
 def test_no_inline_scripts_in_pages(make, login, client):
