@@ -67,7 +67,7 @@ def ru_number(value, digits: int = 1) -> str:
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale="ru")
+    return format_decimal(value, format=pattern)
 
 
 def term(word: str, text: str | None = None) -> Markup:
