@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint bench setup deps assets services db chromium clean
+.PHONY: run test lint bench deps assets services db chromium clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -24,17 +24,13 @@ assets: app/static/vendor/htmx.min.js
 services:
 	@bash scripts/ensure-services.sh
 
-db: deps
+db: deps services
 	$(VENV)/bin/flask db upgrade
-	$(VENV)/bin/flask demo load --if-empty
 
-setup: deps assets services db
-
-run: setup
+run: deps assets services db
+	@$(VENV)/bin/flask demo load --if-empty
 	@echo ""
-	@echo "cxm: http://127.0.0.1:5000  (Ctrl+C to stop)"
-	@echo "Демо-входы, пароль для всех: cxm-demo-2026"
-	@$(PY) -c "from app.services.demo import FICTIONAL; import app.demo.data as d; print('\n'.join(sorted({'  ' + r + '@demo.cxm' for r in list(FICTIONAL) + [p['role'] for p in d.NIZHNY_PEOPLE]})))"
+	@echo "cxm: http://127.0.0.1:5000  (web server and worker start below; Ctrl+C stops both)"
 	@echo ""
 	$(VENV)/bin/honcho start -f Procfile
 
@@ -46,6 +42,7 @@ test: deps assets services chromium
 
 lint: deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: deps services
 	$(PY) -m bench

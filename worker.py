@@ -35,7 +35,7 @@ def main() -> None:
         cron.start()
     with app.app_context():
         db.engine.dispose()
-        worker = Worker(app.config["RQ_QUEUES"], connection=redis_connection())
+        worker = Worker([app.config["RQ_QUEUE"]], connection=redis_connection())
         try:
             worker.work(burst=args.burst, with_scheduler=True)
         finally:

@@ -123,8 +123,9 @@ def _register_error_handlers(app: Flask) -> None:
         if htmx:
             flash("Страница устарела: обновите её и повторите действие.", "warning")
             return "", 400, {"HX-Refresh": "true"}
-        return _error_page(400, "Страница устарела",
-                           "Форма устарела или отправлена не из cxm. Обновите страницу и повторите.")
+        return _error_page(
+            400, "Страница устарела", "Форма устарела или отправлена не из cxm. Обновите страницу и повторите."
+        )
 
     @app.errorhandler(400)
     def bad_request(error):
@@ -144,13 +145,15 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
-        mb = app.config["MAX_UPLOAD_MB"]
-        return _error_page(413, "Файл слишком большой", f"Размер файла не должен превышать {mb} МБ.")
+        text = f"Файл слишком большой: размер не должен превышать {app.config['MAX_UPLOAD_MB']} МБ."
+        if htmx:  # htmx does not swap error responses: show the message in the flash area instead
+            alert = render_template("errors/_alert.html", text=text)
+            return alert, 200, {"HX-Retarget": "#flashes", "HX-Reswap": "innerHTML"}
+        return _error_page(413, "Файл слишком большой", text)
 
     @app.errorhandler(429)
     def too_many(error):
-        return _error_page(429, "Слишком много попыток",
-                           "Слишком много попыток. Подождите минуту и попробуйте снова.")
+        return _error_page(429, "Слишком много попыток", "Слишком много попыток. Подождите минуту и попробуйте снова.")
 
     @app.errorhandler(500)
     def server_error(error):

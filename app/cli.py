@@ -20,9 +20,12 @@ def register_cli(app: Flask) -> None:
         """Load the Nizhny Novgorod pilot organisation and one login per role (idempotent)."""
         if if_empty and db.session.scalar(select(func.count(User.id))):
             click.echo("База не пуста: демо-данные не загружались.")
-            return
-        logins = demo.load()
-        click.echo("Демо-данные загружены. Входы (пароль для всех: %s):" % demo.DEMO_PASSWORD)
+            logins = demo.logins()
+        else:
+            logins = demo.load()
+            click.echo("Демо-данные загружены.")
+        if logins:
+            click.echo(f"Демо-входы (пароль для всех: {demo.DEMO_PASSWORD}):")
         for role, email in logins:
             click.echo(f"  {role:22} {email}")
 

@@ -10,6 +10,11 @@ def _bool(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def queue_name() -> str:
+    """The RQ queue jobs go to (RQ_QUEUE; separate names keep parallel test runs apart)."""
+    return os.environ.get("RQ_QUEUE", "default")
+
+
 def _secret_key(instance_path: Path, env: str) -> str:
     """SECRET_KEY from the environment; development keeps a generated one in instance/."""
     key = os.environ.get("SECRET_KEY")
@@ -34,9 +39,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     production = env == "production"
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'cxm.sqlite'}"
     if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     redis_url = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
     config = {
         "ENV": env,
@@ -45,12 +50,13 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
-        "RQ_QUEUES": ["default"],
+        "RQ_QUEUE": queue_name(),
         # Inline job execution is a development convenience only, never in tests or production.
         "JOBS_INLINE_FALLBACK": env == "development",
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "cxm"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_ENABLED": True,

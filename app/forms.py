@@ -28,7 +28,9 @@ class BaseForm(FlaskForm):
 def strong_password(form, field) -> None:
     """At least 10 characters with both letters and digits."""
     value = field.data or ""
-    Length(min=MIN_PASSWORD_LENGTH, message=f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов.")(form, field)
+    Length(min=MIN_PASSWORD_LENGTH, message=f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов.")(
+        form, field
+    )
     if not (any(c.isalpha() for c in value) and any(c.isdigit() for c in value)):
         raise ValidationError("Пароль должен содержать буквы и цифры.")
 

@@ -77,14 +77,11 @@ def term(word: str, text: str | None = None) -> Markup:
     if not definition:
         return Markup(label)
     return Markup(
-        f'<abbr class="term" tabindex="0" title="{escape(definition)}" '
-        f'data-bs-toggle="tooltip">{label}</abbr>'
+        f'<abbr class="term" tabindex="0" title="{escape(definition)}" data-bs-toggle="tooltip">{label}</abbr>'
     )
 
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, ru_number=ru_number)
-    app.jinja_env.globals.update(
-        navigation=navigation, can=can, pd=lambda obj, field: shown(obj, field), term=term
-    )
+    app.jinja_env.globals.update(navigation=navigation, can=can, pd=lambda obj, field: shown(obj, field), term=term)

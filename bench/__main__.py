@@ -29,12 +29,21 @@ def seed() -> User:
             db.session.flush()
             db.session.add(Department(centre=centre, region_id=region.id, name="Отдел"))
             for u in range(USERS_PER_CENTRE):
-                users.append(User(full_name=f"Сотрудник {centre.id}-{u} Иванович", email=f"u{centre.id}-{u}@b.ru",
-                                  position="Специалист", phone="+7 900 000-00-00", region_id=region.id,
-                                  centre_id=centre.id, password_hash="x"))
+                users.append(
+                    User(
+                        full_name=f"Сотрудник {centre.id}-{u} Иванович",
+                        email=f"u{centre.id}-{u}@b.ru",
+                        position="Специалист",
+                        phone="+7 900 000-00-00",
+                        region_id=region.id,
+                        centre_id=centre.id,
+                        password_hash="x",
+                    )
+                )
     db.session.add_all(users)
-    director = User(full_name="Директор Регионов", email="director@b.ru", position="Руководитель", phone="",
-                    region_id=regions[0].id)
+    director = User(
+        full_name="Директор Регионов", email="director@b.ru", position="Руководитель", phone="", region_id=regions[0].id
+    )
     director.set_password(PASSWORD)
     director.roles.append(RoleAssignment(role="director", region_id=regions[0].id))
     db.session.add(director)
@@ -74,11 +83,17 @@ def main() -> None:
         assert response.status_code == status, response.status_code
 
     cases = [
-        ("sign-in (scrypt hash check)", lambda: check(app.test_client().post(
-            "/login", data={"email": email, "password": PASSWORD}), 303), 10),
+        (
+            "sign-in (scrypt hash check)",
+            lambda: check(app.test_client().post("/login", data={"email": email, "password": PASSWORD}), 303),
+            10,
+        ),
         ("user list page, 200 visible of 4000", lambda: check(client.get("/admin/users")), 30),
-        ("user list search, htmx partial", lambda: check(client.get(
-            "/admin/users?q=сотрудник", headers={"HX-Request": "true"})), 30),
+        (
+            "user list search, htmx partial",
+            lambda: check(client.get("/admin/users?q=сотрудник", headers={"HX-Request": "true"})),
+            30,
+        ),
         ("centre list page, 25 of 500", lambda: check(client.get("/admin/centres")), 30),
         ("API /centres?per_page=100", lambda: check(client.get("/api/v1/centres?per_page=100", headers=auth)), 30),
     ]
@@ -94,8 +109,10 @@ def main() -> None:
     print(f"{'-' * width}-|------|-----------|-------")
     for name, runs, median, worst in rows:
         print(f"{name.ljust(width)} | {runs:4d} | {median:9.1f} | {worst:6.1f}")
-    print(f"\ndata: {REGIONS} regions, {REGIONS * CENTRES_PER_REGION} centres, "
-          f"{REGIONS * CENTRES_PER_REGION * USERS_PER_CENTRE} users; database {backend}")
+    print(
+        f"\ndata: {REGIONS} regions, {REGIONS * CENTRES_PER_REGION} centres, "
+        f"{REGIONS * CENTRES_PER_REGION * USERS_PER_CENTRE} users; database {backend}"
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from app.models.org import Centre, Department, Region, RoleAssignment, User
 
 PASSWORD = "Пароль-тест-2026"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+RUN_TAG = f"cxmtest{os.getpid()}"  # queue and rate-limit keys of this run only: parallel runs stay apart
 _TMP = Path(tempfile.mkdtemp(prefix="cxm-tests-"))
 
 
@@ -31,6 +32,8 @@ def _database_url() -> str:
 def make_test_app(**overrides):
     os.environ["DATABASE_URL"] = _database_url()
     os.environ["REDIS_URL"] = TEST_REDIS_URL
+    os.environ["RQ_QUEUE"] = RUN_TAG
+    os.environ["RATELIMIT_KEY_PREFIX"] = RUN_TAG
     config = {
         "ENV": "testing",
         "WTF_CSRF_ENABLED": False,
@@ -50,6 +53,7 @@ def _schema():
     yield
     with app.app_context():
         db.drop_all()
+        db.engine.dispose()
 
 
 def _clean(app) -> None:
@@ -58,7 +62,10 @@ def _clean(app) -> None:
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
-    Redis.from_url(TEST_REDIS_URL).flushdb()
+    redis = Redis.from_url(TEST_REDIS_URL)
+    keys = list(redis.scan_iter(match=f"*{RUN_TAG}*", count=1000))
+    if keys:
+        redis.delete(*keys)
 
 
 @pytest.fixture
@@ -77,6 +84,7 @@ def app(_schema, request):
     with application.app_context():
         yield application
         db.session.remove()
+        db.engine.dispose()  # each test builds an app and so an engine: close its pooled connections
 
 
 @pytest.fixture
@@ -136,14 +144,24 @@ class Factory:
         """`roles` are (role, scope) pairs; scope is a Region, a Centre or None (federation)."""
         n = self._n()
         region = region or (centre.region if centre else None)
-        user = User(full_name=full_name or f"Сотрудников Иван Петрович {n}", email=email or f"user{n}@test.ru",
-                    position=kw.pop("position", "Специалист"), phone=kw.pop("phone", f"+7 900 000-00-{n:02d}"),
-                    region=region, centre=centre, **kw)
+        user = User(
+            full_name=full_name or f"Сотрудников Иван Петрович {n}",
+            email=email or f"user{n}@test.ru",
+            position=kw.pop("position", "Специалист"),
+            phone=kw.pop("phone", f"+7 900 000-00-{n:02d}"),
+            region=region,
+            centre=centre,
+            **kw,
+        )
         user.set_password(PASSWORD)
         for role, scope in roles:
-            user.roles.append(RoleAssignment(
-                role=role, region_id=scope.id if isinstance(scope, Region) else None,
-                centre_id=scope.id if isinstance(scope, Centre) else None))
+            user.roles.append(
+                RoleAssignment(
+                    role=role,
+                    region_id=scope.id if isinstance(scope, Region) else None,
+                    centre_id=scope.id if isinstance(scope, Centre) else None,
+                )
+            )
         db.session.add(user)
         db.session.flush()
         return user

@@ -288,36 +288,76 @@ FEDERAL_PILOT_REGIONS = [
         "offices": [
             {"name": "ОКУ «Центр занятости населения Липецкой области»", "address": None, "unnamed_in_source": False},
             # A branch («городской отдел») of the regional ОКУ above (L176); the app may set parent.
-            {"name": "ОКУ «Центр занятости населения Липецкой области» Елецкий городской отдел", "address": None, "unnamed_in_source": False},
+            {
+                "name": "ОКУ «Центр занятости населения Липецкой области» Елецкий городской отдел",
+                "address": None,
+                "unnamed_in_source": False,
+            },
         ],
     },
     {
         "name": "Нижегородская область",  # L151, offices L177–180 (+ 4th per L1422, L1665)
         "aliases": ["Нижегородская обл.", "НО"],
         "offices": [
-            {"name": "ГКУ «Центр занятости населения Сергачского района»", "address": "Нижегородская область город Сергач поселок Молодежный дом 6", "unnamed_in_source": False},
-            {"name": "ГКУ «Центр занятости населения Павловского района»", "address": "Нижегородская область город Павлово улица Кирова дом 58 а", "unnamed_in_source": False},
-            {"name": "ГКУ «Центр занятости населения города Нижнего Новгорода»", "address": "город Нижний Новгород улица Рождественская дом 24 а", "unnamed_in_source": False},
+            {
+                "name": "ГКУ «Центр занятости населения Сергачского района»",
+                "address": "Нижегородская область город Сергач поселок Молодежный дом 6",
+                "unnamed_in_source": False,
+            },
+            {
+                "name": "ГКУ «Центр занятости населения Павловского района»",
+                "address": "Нижегородская область город Павлово улица Кирова дом 58 а",
+                "unnamed_in_source": False,
+            },
+            {
+                "name": "ГКУ «Центр занятости населения города Нижнего Новгорода»",
+                "address": "город Нижний Новгород улица Рождественская дом 24 а",
+                "unnamed_in_source": False,
+            },
             # Placeholder: the 26th office, never named in seed 003 (see the header comment).
-            {"name": "Нижегородская область: офис №4 (не назван в источнике)", "address": None, "unnamed_in_source": True},
+            {
+                "name": "Нижегородская область: офис №4 (не назван в источнике)",
+                "address": None,
+                "unnamed_in_source": True,
+            },
         ],
     },
     {
         "name": "Оренбургская область",  # L152, offices L181–184
         "aliases": ["Оренбургская обл."],
         "offices": [
-            {"name": "ГКУ «Центр занятости населения города Оренбурга и Оренбургского района»", "address": None, "unnamed_in_source": False},
+            {
+                "name": "ГКУ «Центр занятости населения города Оренбурга и Оренбургского района»",
+                "address": None,
+                "unnamed_in_source": False,
+            },
             {"name": "ГКУ «Центр занятости населения города Бугуруслана»", "address": None, "unnamed_in_source": False},
-            {"name": "ГКУ «Центр занятости населения города Тоцкого района»", "address": None, "unnamed_in_source": False},
+            {
+                "name": "ГКУ «Центр занятости населения города Тоцкого района»",
+                "address": None,
+                "unnamed_in_source": False,
+            },
         ],
     },
     {
         "name": "Приморский край",  # L153, offices L185–188
         "aliases": ["Приморский кр."],
         "offices": [
-            {"name": "КГКУ «Приморский центр занятости населения города Владивостока»", "address": None, "unnamed_in_source": False},
-            {"name": "КГКУ «Приморский центр занятости населения Ханкайского района»", "address": None, "unnamed_in_source": False},
-            {"name": "КГКУ «Приморский центр занятости населения города Чугуевского района»", "address": None, "unnamed_in_source": False},
+            {
+                "name": "КГКУ «Приморский центр занятости населения города Владивостока»",
+                "address": None,
+                "unnamed_in_source": False,
+            },
+            {
+                "name": "КГКУ «Приморский центр занятости населения Ханкайского района»",
+                "address": None,
+                "unnamed_in_source": False,
+            },
+            {
+                "name": "КГКУ «Приморский центр занятости населения города Чугуевского района»",
+                "address": None,
+                "unnamed_in_source": False,
+            },
         ],
         # The Primorye regional report (L1712–1730) has lost its header.
     },
@@ -325,7 +365,11 @@ FEDERAL_PILOT_REGIONS = [
         "name": "Псковская область",  # L154, office L189
         "aliases": ["Псковская обл."],
         "offices": [
-            {"name": "ГКУ «Областной центр занятости населения по городу Великие Луки и Великолукскому району»", "address": None, "unnamed_in_source": False},
+            {
+                "name": "ГКУ «Областной центр занятости населения по городу Великие Луки и Великолукскому району»",
+                "address": None,
+                "unnamed_in_source": False,
+            },
         ],
     },
     {
@@ -342,7 +386,11 @@ FEDERAL_PILOT_REGIONS = [
             # L1164 calls it «модернизированный Кадровый центр «Работа России» г. Тобольска и
             # Тобольского района», an «отделение регионального ЦЗН Тюменской области» with an
             # «Управляющий ЦЗН» — i.e. a centralised network, unlike Нижегородская.
-            {"name": "ГАУ «Центр занятости населения по городу Тобольску и Тобольскому району»", "address": None, "unnamed_in_source": False},
+            {
+                "name": "ГАУ «Центр занятости населения по городу Тобольску и Тобольскому району»",
+                "address": None,
+                "unnamed_in_source": False,
+            },
         ],
     },
     {
@@ -359,7 +407,11 @@ FEDERAL_PILOT_REGIONS = [
         "name": "Ямало-Ненецкий АО",
         "aliases": ["ЯНАО", "Ямало-Ненецкий автономный округ", "Ямало-Ненецкий ОА", "ЯНО"],
         "offices": [
-            {"name": "ГКУ «Центр занятости населения по городу Новому Уренгою»", "address": None, "unnamed_in_source": False},
+            {
+                "name": "ГКУ «Центр занятости населения по городу Новому Уренгою»",
+                "address": None,
+                "unnamed_in_source": False,
+            },
         ],
     },
     {

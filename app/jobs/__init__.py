@@ -30,8 +30,8 @@ def redis_connection() -> Redis:
     return ext["redis"]
 
 
-def get_queue(name: str = "default") -> Queue:
-    return Queue(name, connection=redis_connection())
+def get_queue() -> Queue:
+    return Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())
 
 
 def enqueue_after_commit(func, *args, **kwargs) -> None:

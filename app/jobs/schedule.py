@@ -2,6 +2,7 @@
 
 from rq.cron import register
 
+from app.config import queue_name
 from app.jobs.personal_data import anonymise_expired_client_data
 
-register(anonymise_expired_client_data, queue_name="default", cron="30 2 * * *")
+register(anonymise_expired_client_data, queue_name=queue_name(), cron="30 2 * * *")

@@ -47,9 +47,7 @@ class Region(SearchableMixin, TimestampMixin, db.Model):
     aliases: Mapped[list] = mapped_column(JSON, default=list)
     authority_name: Mapped[str] = mapped_column(String(500), default="")
     network_type: Mapped[str] = mapped_column(String(20), default="decentralised")
-    managing_centre_id: Mapped[int | None] = mapped_column(
-        ForeignKey("centre.id", use_alter=True, ondelete="SET NULL")
-    )
+    managing_centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id", use_alter=True, ondelete="SET NULL"))
 
     centres: Mapped[list["Centre"]] = relationship(
         back_populates="region", foreign_keys="Centre.region_id", order_by="Centre.name"
@@ -91,9 +89,7 @@ class Centre(SearchableMixin, TimestampMixin, db.Model):
     region: Mapped[Region] = relationship(back_populates="centres", foreign_keys=[region_id])
     parent: Mapped["Centre | None"] = relationship(remote_side=[id], back_populates="branches")
     branches: Mapped[list["Centre"]] = relationship(back_populates="parent")
-    departments: Mapped[list["Department"]] = relationship(
-        back_populates="centre", order_by="Department.name"
-    )
+    departments: Mapped[list["Department"]] = relationship(back_populates="centre", order_by="Department.name")
 
     @property
     def centre_id(self) -> int:

@@ -21,8 +21,7 @@ def _hash(token: str) -> str:
 def issue(user: User, name: str, actor=None) -> tuple[ApiToken, str]:
     """Create a token; the plain value is returned once and never stored."""
     plain = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name.strip() or "Токен", token_hash=_hash(plain),
-                     prefix=plain[:12])
+    token = ApiToken(user_id=user.id, name=name.strip() or "Токен", token_hash=_hash(plain), prefix=plain[:12])
     db.session.add(token)
     db.session.flush()
     audit.record("api_token.create", user, actor=actor or user, after={"token": token.prefix, "name": token.name})

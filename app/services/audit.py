@@ -33,8 +33,9 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def record(action: str, obj=None, *, before=None, after=None, actor=None, object_type=None,
-           object_id=None, label=None) -> AuditEvent:
+def record(
+    action: str, obj=None, *, before=None, after=None, actor=None, object_type=None, object_id=None, label=None
+) -> AuditEvent:
     """Add an audit event to the session; it commits with the change it describes."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user

@@ -45,16 +45,19 @@ def user_for_token(token: str) -> User | None:
 
 def send_password_link(user: User, *, invitation: bool, actor=None) -> None:
     """E-mail a set-password link: an invitation for a new user or an admin-issued reset."""
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "auth.reset", token=reset_token(user))
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("auth.reset", token=reset_token(user))
     if invitation:
         subject = "Приглашение в cxm"
-        body = (f"Здравствуйте, {user.full_name}!\n\nДля вас создана учётная запись в cxm "
-                f"(логин: {user.email}). Задайте пароль по ссылке (действует 3 дня):\n{link}\n")
+        body = (
+            f"Здравствуйте, {user.full_name}!\n\nДля вас создана учётная запись в cxm "
+            f"(логин: {user.email}). Задайте пароль по ссылке (действует 3 дня):\n{link}\n"
+        )
     else:
         subject = "Сброс пароля в cxm"
-        body = (f"Здравствуйте, {user.full_name}!\n\nАдминистратор сбросил ваш пароль в cxm. "
-                f"Задайте новый пароль по ссылке (действует 3 дня):\n{link}\n")
+        body = (
+            f"Здравствуйте, {user.full_name}!\n\nАдминистратор сбросил ваш пароль в cxm. "
+            f"Задайте новый пароль по ссылке (действует 3 дня):\n{link}\n"
+        )
     mail.send(user.email, subject, body)
     audit.record("auth.invite" if invitation else "auth.reset_issued", user, actor=actor)
 

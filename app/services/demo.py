@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.demo.data import FEDERAL_PILOT_REGIONS, NIZHNY_CENTRES, NIZHNY_PEOPLE, NIZHNY_REGION
 from app.extensions import db
 from app.models.base import normalise
-from app.models.org import Centre, Department, Region, RoleAssignment, User
+from app.models.org import ROLES, Centre, Department, Region, RoleAssignment, User
 
 DEMO_PASSWORD = "cxm-demo-2026"
 DEMO_DOMAIN = "demo.cxm"
@@ -16,16 +16,57 @@ FICTIONAL = {
     "admin": ("Администратор Демо", "Администратор системы", None),
     "federal_coordinator": ("Координатор ФЦК Демо", "Специалист ФЦК", None),
     "observer": ("Наблюдатель Демо", "Наблюдатель", "region"),
-    "quality_officer": ("Контролёр Качества Демо", "Специалист сектора контроля качества", "ГКУ ЦЗН города Нижнего Новгорода"),
+    "quality_officer": (
+        "Контролёр Качества Демо",
+        "Специалист сектора контроля качества",
+        "ГКУ ЦЗН города Нижнего Новгорода",
+    ),
     "responsible_employee": ("Ответственный Сотрудник Демо", "Ведущий инспектор", "ГКУ ЦЗН Павловского района"),
     "hr": ("Кадровик Демо", "Специалист по кадрам", "ГКУ ЦЗН города Нижнего Новгорода"),
 }
 FEDERAL_ROLES = {"admin", "federal_coordinator"}
 
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-                      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
-                     strict=True))
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
 
 
 def _latin(text: str) -> str:
@@ -58,8 +99,15 @@ def _centre(region: Region, name: str, aliases=(), **fields) -> Centre:
     return centre
 
 
-def _user(email: str, full_name: str, position: str, region: Region | None, centre: Centre | None,
-          role: str, scope: Region | Centre | None) -> User:
+def _user(
+    email: str,
+    full_name: str,
+    position: str,
+    region: Region | None,
+    centre: Centre | None,
+    role: str,
+    scope: Region | Centre | None,
+) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(email=email, full_name=full_name, position=position, phone="")
@@ -74,6 +122,13 @@ def _user(email: str, full_name: str, position: str, region: Region | None, cent
     return user
 
 
+def logins() -> list[tuple[str, str]]:
+    """(role, e-mail) of the demo sign-ins present in the database: `<role>@demo.cxm`."""
+    emails = {f"{role}@{DEMO_DOMAIN}": role for role in ROLES}
+    found = db.session.scalars(select(User.email).where(User.email.in_(emails))).all()
+    return sorted((emails[email], email) for email in found)
+
+
 def load() -> list[tuple[str, str]]:
     """Create or update the demo organisation; returns (role, e-mail) of the demo logins."""
     regions = {}
@@ -81,15 +136,27 @@ def load() -> list[tuple[str, str]]:
         region = regions[data["name"]] = _region(data)
         db.session.flush()
         for office in data["offices"]:
-            _centre(region, office["name"], address=office.get("address"), is_pilot=True,
-                    name_unknown_in_source=office.get("unnamed_in_source", False))
+            _centre(
+                region,
+                office["name"],
+                address=office.get("address"),
+                is_pilot=True,
+                name_unknown_in_source=office.get("unnamed_in_source", False),
+            )
     nizhny = _region(NIZHNY_REGION)
     db.session.flush()
     centres = {}
     for data in NIZHNY_CENTRES:
         centre = centres[data["name"]] = _centre(
-            nizhny, data["name"], data["aliases"], address=data.get("address"), working_hours=data.get("working_hours"),
-            is_pilot=data["is_pilot"], is_modernised=data["is_modernised"], is_flagship=data["is_flagship"])
+            nizhny,
+            data["name"],
+            data["aliases"],
+            address=data.get("address"),
+            working_hours=data.get("working_hours"),
+            is_pilot=data["is_pilot"],
+            is_modernised=data["is_modernised"],
+            is_flagship=data["is_flagship"],
+        )
         centre.name = data["name"]
         centre.aliases = sorted(set(centre.aliases) | set(data["aliases"]))
         db.session.flush()
@@ -97,21 +164,21 @@ def load() -> list[tuple[str, str]]:
         for name in data["departments"]:
             if name not in existing:
                 db.session.add(Department(centre=centre, region_id=nizhny.id, name=name))
-    logins, seen_roles = [], set()
+    seen_roles = set()
     for person in NIZHNY_PEOPLE:
         centre = centres.get(person["centre"])
         role = person["role"]
-        email = f"{role}@{DEMO_DOMAIN}" if role not in seen_roles else \
-            f"{_latin(person['full_name'].split()[0])}@{DEMO_DOMAIN}"
+        email = (
+            f"{role}@{DEMO_DOMAIN}"
+            if role not in seen_roles
+            else f"{_latin(person['full_name'].split()[0])}@{DEMO_DOMAIN}"
+        )
         _user(email, person["full_name"], person["position"], nizhny, centre, role, centre or nizhny)
-        if role not in seen_roles:
-            logins.append((role, email))
-            seen_roles.add(role)
+        seen_roles.add(role)
     for role, (name, position, place) in FICTIONAL.items():
         centre = centres.get(place)
         scope = None if role in FEDERAL_ROLES else (centre or nizhny)
         email = f"{role}@{DEMO_DOMAIN}"
         _user(email, name, position, None if scope is None else nizhny, centre, role, scope)
-        logins.append((role, email))
     db.session.commit()
-    return sorted(logins)
+    return logins()

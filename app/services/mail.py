@@ -16,8 +16,7 @@ def send(recipient: str, subject: str, body: str, attachments: list[dict] | None
 
     `attachments` are dicts with `filename`, `content_type` and `content` (text).
     """
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body,
-                            attachments=attachments or [])
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, attachments=attachments or [])
     db.session.add(message)
     db.session.flush()
     if current_app.config["MAIL_BACKEND"] == "smtp":
@@ -37,8 +36,7 @@ def deliver_now(message: OutboxMessage) -> None:
     email.set_content(message.body)
     for item in message.attachments:
         maintype, _, subtype = item["content_type"].partition("/")
-        email.add_attachment(item["content"].encode(), maintype=maintype, subtype=subtype,
-                             filename=item["filename"])
+        email.add_attachment(item["content"].encode(), maintype=maintype, subtype=subtype, filename=item["filename"])
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
         if cfg["MAIL_USE_TLS"]:
             smtp.starttls()

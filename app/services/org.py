@@ -12,11 +12,19 @@ from app.services.policy import Scope, can
 
 AUDITED_FIELDS = {
     Region: ("name", "aliases", "authority_name", "network_type", "managing_centre_id"),
-    Centre: ("name", "aliases", "address", "parent_id", "region_id", "working_hours", "is_pilot",
-             "is_modernised", "is_flagship"),
+    Centre: (
+        "name",
+        "aliases",
+        "address",
+        "parent_id",
+        "region_id",
+        "working_hours",
+        "is_pilot",
+        "is_modernised",
+        "is_flagship",
+    ),
     Department: ("name", "centre_id"),
-    User: ("full_name", "position", "email", "phone", "active", "region_id", "centre_id",
-           "department_id"),
+    User: ("full_name", "position", "email", "phone", "active", "region_id", "centre_id", "department_id"),
 }
 FEDERAL_ONLY_ROLES = {"federal_coordinator"}
 
@@ -68,8 +76,9 @@ def save(obj, values: dict, actor=None, action: str | None = None):
     old, new = changed = audit.changed(before, after)
     if is_new or any(changed):
         name = type(obj).__name__.lower()
-        audit.record(action or f"{name}.{'create' if is_new else 'update'}", obj,
-                     before=old or None, after=new, actor=actor)
+        audit.record(
+            action or f"{name}.{'create' if is_new else 'update'}", obj, before=old or None, after=new, actor=actor
+        )
     return obj
 
 
@@ -89,8 +98,9 @@ def email_taken(email: str, except_id: int | None = None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def assign_role(user: User, role: str, *, region_id=None, centre_id=None, department_id=None,
-                actor=None) -> RoleAssignment:
+def assign_role(
+    user: User, role: str, *, region_id=None, centre_id=None, department_id=None, actor=None
+) -> RoleAssignment:
     """Grant `role` in a scope, if the actor may grant in that scope; duplicates are refused."""
     if role not in ROLES:
         raise OrgError(f"Неизвестная роль «{role}».")
@@ -105,29 +115,32 @@ def assign_role(user: User, role: str, *, region_id=None, centre_id=None, depart
         raise OrgError("Вы не можете назначать роли в этой области.")
     for existing in user.roles:
         if (existing.role, existing.region_id, existing.centre_id, existing.department_id) == (
-                role, region_id, centre_id, department_id):
+            role,
+            region_id,
+            centre_id,
+            department_id,
+        ):
             raise OrgError("Такая роль у сотрудника уже есть.")
-    assignment = RoleAssignment(role=role, region_id=region_id, centre_id=centre_id,
-                                department_id=department_id)
+    assignment = RoleAssignment(role=role, region_id=region_id, centre_id=centre_id, department_id=department_id)
     user.roles.append(assignment)
     db.session.flush()
-    audit.record("role.grant", user, actor=actor,
-                 after={"role": role, "scope": assignment.scope_label})
+    audit.record("role.grant", user, actor=actor, after={"role": role, "scope": assignment.scope_label})
     return assignment
 
 
 def remove_role(assignment: RoleAssignment, actor=None) -> None:
     if actor is not None and not can(actor, "role.grant", assignment):
         raise OrgError("Вы не можете снимать роли в этой области.")
-    audit.record("role.revoke", assignment.user, actor=actor,
-                 before={"role": assignment.role, "scope": assignment.scope_label})
+    audit.record(
+        "role.revoke", assignment.user, actor=actor, before={"role": assignment.role, "scope": assignment.scope_label}
+    )
     db.session.delete(assignment)
 
 
 def current_contact(centre: Centre) -> ContactAssignment | None:
     return db.session.scalar(
-        select(ContactAssignment).where(ContactAssignment.centre_id == centre.id,
-                                        ContactAssignment.valid_to.is_(None)))
+        select(ContactAssignment).where(ContactAssignment.centre_id == centre.id, ContactAssignment.valid_to.is_(None))
+    )
 
 
 def set_contact(centre: Centre, user: User, on: date, actor=None) -> ContactAssignment | None:
@@ -139,13 +152,21 @@ def set_contact(centre: Centre, user: User, on: date, actor=None) -> ContactAssi
         previous.valid_to = on
     contact = ContactAssignment(centre_id=centre.id, user_id=user.id, valid_from=on)
     db.session.add(contact)
-    audit.record("centre.contact", centre, actor=actor,
-                 before={"contact": previous.user.full_name} if previous else None,
-                 after={"contact": user.full_name, "from": on})
+    audit.record(
+        "centre.contact",
+        centre,
+        actor=actor,
+        before={"contact": previous.user.full_name} if previous else None,
+        after={"contact": user.full_name, "from": on},
+    )
     return contact
 
 
 def contact_history(centre: Centre) -> list[ContactAssignment]:
-    return list(db.session.scalars(
-        select(ContactAssignment).where(ContactAssignment.centre_id == centre.id)
-        .order_by(ContactAssignment.valid_from.desc(), ContactAssignment.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ContactAssignment)
+            .where(ContactAssignment.centre_id == centre.id)
+            .order_by(ContactAssignment.valid_from.desc(), ContactAssignment.id.desc())
+        )
+    )

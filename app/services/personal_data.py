@@ -18,8 +18,11 @@ ANONYMISED = "(обезличено)"
 
 def may_see(user, obj) -> bool:
     """Whether `user` sees `obj`'s personal data unmasked: their own, or with the right."""
-    return getattr(obj, "id", None) == getattr(user, "id", None) and type(obj).__name__ == "User" \
+    return (
+        getattr(obj, "id", None) == getattr(user, "id", None)
+        and type(obj).__name__ == "User"
         or can(user, "personal.view", obj)
+    )
 
 
 def mask(field: str, value: str | None) -> str:
@@ -77,8 +80,14 @@ def set_retention_days(days: int, actor=None) -> None:
         setting = Setting(key=RETENTION_KEY, value=str(days))
         db.session.add(setting)
     setting.value = str(days)
-    audit.record("settings.update", object_type="Setting", label="Срок хранения данных клиентов",
-                 before=before, after={"days": days}, actor=actor)
+    audit.record(
+        "settings.update",
+        object_type="Setting",
+        label="Срок хранения данных клиентов",
+        before=before,
+        after={"days": days},
+        actor=actor,
+    )
 
 
 CLIENT_DATA = [(Consent, "given_at")]
@@ -99,7 +108,8 @@ def anonymise_expired(now=None) -> int:
             row.anonymised_at = utcnow()
             count += 1
     if count:
-        audit.record("personal.anonymise", object_type="system", label="Обезличивание",
-                     after={"rows": count, "cutoff": cutoff})
+        audit.record(
+            "personal.anonymise", object_type="system", label="Обезличивание", after={"rows": count, "cutoff": cutoff}
+        )
     db.session.commit()
     return count

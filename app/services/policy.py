@@ -106,9 +106,7 @@ def visibility(user, permission: str) -> Visibility:
     if not vis.everything:
         vis.centre_ids = _descendants(direct_centres) if direct_centres else set()
         if vis.region_ids:
-            vis.centre_ids |= set(
-                db.session.scalars(select(Centre.id).where(Centre.region_id.in_(vis.region_ids)))
-            )
+            vis.centre_ids |= set(db.session.scalars(select(Centre.id).where(Centre.region_id.in_(vis.region_ids))))
     cache[key] = vis
     return vis
 

@@ -34,9 +34,19 @@ def browser():
 
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -52,7 +62,8 @@ class AxeChecker:
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
         for violation in result["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 targets = [node["target"] for node in violation["nodes"]][:5]
@@ -64,8 +75,7 @@ def page(browser, live_server):
     """A page that allows only loopback traffic and is axe-checked after every load."""
     context = browser.new_context(base_url=live_server, bypass_csp=True, locale="ru-RU")
     page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server)
-               else route.abort())
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server) else route.abort())
     axe = AxeChecker(page)
     page.on("load", lambda _: None)
     page.axe = axe

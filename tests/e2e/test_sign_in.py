@@ -93,8 +93,14 @@ def test_demo_job_runs_through_the_real_worker(app, page):
     expect(page.locator(".job-status")).to_have_text("В очереди")
     page.axe.check()
     db.session.remove()
-    worker = subprocess.run([sys.executable, "worker.py", "--burst"], cwd=ROOT,
-                            env={**os.environ, "CXM_ENV": "testing"}, capture_output=True, text=True, timeout=120)
+    worker = subprocess.run(
+        [sys.executable, "worker.py", "--burst"],
+        cwd=ROOT,
+        env={**os.environ, "CXM_ENV": "testing"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert worker.returncode == 0, worker.stderr[-2000:]
     expect(page.locator(".job-status")).to_have_text("Готово", timeout=15000)
     expect(page.locator("progress")).to_have_attribute("value", "100")

@@ -29,6 +29,7 @@ def get(client, path, headers=None, **query):
 
 # ---- authentication -------------------------------------------------------------------------
 
+
 def test_missing_header_is_401_with_russian_json(client):
     response = get(client, "/me")
     assert response.status_code == 401
@@ -36,13 +37,16 @@ def test_missing_header_is_401_with_russian_json(client):
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-@pytest.mark.parametrize(("header", "message"), [
-    ("Basic dXNlcjpwYXNz", MISSING),
-    ("Bearer", MISSING),
-    ("Bearer   ", MISSING),
-    ("Bearer not-a-cxm-token", INVALID),
-    ("Bearer cxm_unknown-token-value", INVALID),
-])
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("Basic dXNlcjpwYXNz", MISSING),
+        ("Bearer", MISSING),
+        ("Bearer   ", MISSING),
+        ("Bearer not-a-cxm-token", INVALID),
+        ("Bearer cxm_unknown-token-value", INVALID),
+    ],
+)
 def test_malformed_or_unknown_token_is_401(client, header, message):
     response = get(client, "/centres", {"Authorization": header})
     assert response.status_code == 401
@@ -94,29 +98,46 @@ def test_session_cookie_is_not_accepted_and_no_cookie_is_set(client, make, login
 
 def test_api_responses_set_no_cookie(client, make):
     headers = bearer(make.user(("director", make.centre())))
-    for response in (get(client, "/me", headers), get(client, "/users", headers), get(client, "/me"),
-                     get(client, "/openapi.json")):
+    for response in (
+        get(client, "/me", headers),
+        get(client, "/users", headers),
+        get(client, "/me"),
+        get(client, "/openapi.json"),
+    ):
         assert "Set-Cookie" not in response.headers
     assert get(client, "/me", headers).headers["Cache-Control"] == "no-store"
 
 
 # ---- resources ------------------------------------------------------------------------------
 
+
 def test_me_describes_the_token_owner(client, make):
     centre = make.centre(name="ЦЗН Центральный")
     department = make.department(centre, "Отдел профобучения")
-    user = make.user(("director", centre), ("employee", centre.region), full_name="Петрова Анна Сергеевна",
-                     email="petrova@test.ru", phone="+7 900 123-45-67", centre=centre, department=department)
+    user = make.user(
+        ("director", centre),
+        ("employee", centre.region),
+        full_name="Петрова Анна Сергеевна",
+        email="petrova@test.ru",
+        phone="+7 900 123-45-67",
+        centre=centre,
+        department=department,
+    )
     body = get(client, "/me", bearer(user)).get_json()
     assert body["id"] == user.id
-    assert (body["full_name"], body["email"], body["phone"]) == ("Петрова Анна Сергеевна", "petrova@test.ru",
-                                                                 "+7 900 123-45-67")
+    assert (body["full_name"], body["email"], body["phone"]) == (
+        "Петрова Анна Сергеевна",
+        "petrova@test.ru",
+        "+7 900 123-45-67",
+    )
     assert body["position"] == "Специалист"
     assert body["centre"] == {"id": centre.id, "name": "ЦЗН Центральный"}
     assert body["region"] == {"id": centre.region_id, "name": centre.region.name}
     assert body["department"] == {"id": department.id, "name": "Отдел профобучения"}
     assert [(r["role"], r["label"], r["scope"]) for r in body["roles"]] == [
-        ("director", "Руководитель", "ЦЗН Центральный"), ("employee", "Сотрудник", centre.region.name)]
+        ("director", "Руководитель", "ЦЗН Центральный"),
+        ("employee", "Сотрудник", centre.region.name),
+    ]
 
 
 def test_regions_list_and_detail(client, make):
@@ -145,16 +166,19 @@ def test_centres_pagination(client, make):
     assert (default["per_page"], len(default["items"]), default["pages"]) == (25, 25, 2)
 
 
-@pytest.mark.parametrize(("path", "query", "message"), [
-    ("/centres", {"per_page": "0"}, "Параметр per_page должен быть числом от 1 до 100."),
-    ("/centres", {"per_page": "101"}, "Параметр per_page должен быть числом от 1 до 100."),
-    ("/centres", {"per_page": "много"}, "Параметр per_page должен быть числом от 1 до 100."),
-    ("/users", {"page": "0"}, "Параметр page должен быть целым положительным числом."),
-    ("/regions", {"page": "-1"}, "Параметр page должен быть целым положительным числом."),
-    ("/centres", {"region_id": "abc"}, "Параметр region_id должен быть целым положительным числом."),
-    ("/centres", {"pilot": "может быть"}, "Параметр pilot должен быть true или false."),
-    ("/users", {"centre_id": "99999999999"}, "Параметр centre_id должен быть целым положительным числом."),
-])
+@pytest.mark.parametrize(
+    ("path", "query", "message"),
+    [
+        ("/centres", {"per_page": "0"}, "Параметр per_page должен быть числом от 1 до 100."),
+        ("/centres", {"per_page": "101"}, "Параметр per_page должен быть числом от 1 до 100."),
+        ("/centres", {"per_page": "много"}, "Параметр per_page должен быть числом от 1 до 100."),
+        ("/users", {"page": "0"}, "Параметр page должен быть целым положительным числом."),
+        ("/regions", {"page": "-1"}, "Параметр page должен быть целым положительным числом."),
+        ("/centres", {"region_id": "abc"}, "Параметр region_id должен быть целым положительным числом."),
+        ("/centres", {"pilot": "может быть"}, "Параметр pilot должен быть true или false."),
+        ("/users", {"centre_id": "99999999999"}, "Параметр centre_id должен быть целым положительным числом."),
+    ],
+)
 def test_bad_parameters_are_400(client, make, path, query, message):
     headers = bearer(make.user(("admin", None)))
     response = get(client, path, headers, **query)
@@ -216,16 +240,25 @@ def test_user_without_permission_is_403(client, make):
 
 # ---- personal data --------------------------------------------------------------------------
 
+
 def _api_audit(actor) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "personal.api",
-                                                            AuditEvent.actor_id == actor.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "personal.api", AuditEvent.actor_id == actor.id)
+        )
+    )
 
 
 def test_employee_sees_colleagues_masked(client, make):
     centre = make.centre()
     employee = make.user(("employee", centre), centre=centre)
-    colleague = make.user(("employee", centre), centre=centre, full_name="Иванов Иван Иванович",
-                          email="ivanov@test.ru", phone="+7 900 111-22-33")
+    colleague = make.user(
+        ("employee", centre),
+        centre=centre,
+        full_name="Иванов Иван Иванович",
+        email="ivanov@test.ru",
+        phone="+7 900 111-22-33",
+    )
     headers = bearer(employee)
     items = {u["id"]: u for u in get(client, "/users", headers).get_json()["items"]}
     masked = (items[colleague.id]["full_name"], items[colleague.id]["email"], items[colleague.id]["phone"])
@@ -250,6 +283,7 @@ def test_director_sees_personal_data_and_access_is_audited(client, make):
 
 # ---- OpenAPI --------------------------------------------------------------------------------
 
+
 def _refs(node):
     if isinstance(node, dict):
         yield from ([node["$ref"]] if "$ref" in node else [])
@@ -265,18 +299,34 @@ def test_openapi_document_is_public_and_complete(client):
     assert response.status_code == 200
     doc = response.get_json()
     assert doc["openapi"] == "3.1.0"
-    assert doc["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer",
-                                                                  "bearerFormat": "cxm_…"}
+    assert doc["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "cxm_…",
+    }
     assert {"Region", "Centre", "User", "Page", "Error"} <= set(doc["components"]["schemas"])
-    for path in ("/me", "/regions", "/regions/{region_id}", "/centres", "/centres/{centre_id}", "/users",
-                 "/users/{user_id}", "/openapi.json"):
+    for path in (
+        "/me",
+        "/regions",
+        "/regions/{region_id}",
+        "/centres",
+        "/centres/{centre_id}",
+        "/users",
+        "/users/{user_id}",
+        "/openapi.json",
+    ):
         assert "get" in doc["paths"][path], path
     for ref in _refs(doc):
         kind, name = ref.removeprefix("#/components/").split("/")
         assert name in doc["components"][kind], ref
     centres = doc["paths"]["/centres"]["get"]
-    assert {p["$ref"].rsplit("/", 1)[1] for p in centres["parameters"]} == {"q", "region_id", "pilot", "page",
-                                                                             "per_page"}
+    assert {p["$ref"].rsplit("/", 1)[1] for p in centres["parameters"]} == {
+        "q",
+        "region_id",
+        "pilot",
+        "page",
+        "per_page",
+    }
 
 
 def test_openapi_documents_every_api_rule(app, client):

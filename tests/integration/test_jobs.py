@@ -100,8 +100,7 @@ def test_unreachable_redis_is_an_error_in_tests_and_production(app):
         db.session.commit()
 
 
-@pytest.mark.parametrize("app", [{"REDIS_URL": "redis://127.0.0.1:1/0", "JOBS_INLINE_FALLBACK": True}],
-                         indirect=True)
+@pytest.mark.parametrize("app", [{"REDIS_URL": "redis://127.0.0.1:1/0", "JOBS_INLINE_FALLBACK": True}], indirect=True)
 def test_development_runs_inline_with_a_warning_when_redis_is_down(app, caplog):
     app.extensions.pop("redis", None)
     run = _new_run()
@@ -122,8 +121,9 @@ def test_real_forked_worker_runs_the_demo_job(app):
     run = _new_run()
     db.session.commit()
     env = {**os.environ, "CXM_ENV": "testing"}
-    result = subprocess.run([sys.executable, "worker.py", "--burst"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "worker.py", "--burst"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     db.session.expire_all()
     assert run.status == "finished" and run.result == {"steps": 2}

@@ -15,16 +15,23 @@ def test_region_create_validates_and_audits(make, login, client):
     login(make.user(("admin", None)))
     page = client.post("/admin/regions/new", data={"name": "", "network_type": "centralised"}).get_data(as_text=True)
     assert "Обязательное поле" in page and db.session.scalar(select(Region)) is None
-    response = client.post("/admin/regions/new", data={
-        "name": "Ямало-Ненецкий автономный округ", "aliases": "ЯНАО; Ямало-Ненецкий АО",
-        "authority_name": "Департамент занятости", "network_type": "centralised"})
+    response = client.post(
+        "/admin/regions/new",
+        data={
+            "name": "Ямало-Ненецкий автономный округ",
+            "aliases": "ЯНАО; Ямало-Ненецкий АО",
+            "authority_name": "Департамент занятости",
+            "network_type": "centralised",
+        },
+    )
     assert response.status_code == 303
     region = db.session.scalar(select(Region))
     assert region.aliases == ["ЯНАО", "Ямало-Ненецкий АО"]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "region.create"))
     assert event.after["name"] == "Ямало-Ненецкий автономный округ"
-    page = client.post("/admin/regions/new", data={"name": "Ямало-Ненецкий автономный округ",
-                                                   "network_type": "centralised"}).get_data(as_text=True)
+    page = client.post(
+        "/admin/regions/new", data={"name": "Ямало-Ненецкий автономный округ", "network_type": "centralised"}
+    ).get_data(as_text=True)
     assert "уже есть" in page and db.session.query(Region).count() == 1
 
 
@@ -60,8 +67,9 @@ def test_centre_branch_must_be_in_same_region(make, login, client):
     a, b = make.region(), make.region()
     parent = make.centre(b)
     login(make.user(("admin", None)))
-    page = client.post("/admin/centres/new", data={"name": "Филиал", "region_id": a.id,
-                                                   "parent_id": parent.id}).get_data(as_text=True)
+    page = client.post(
+        "/admin/centres/new", data={"name": "Филиал", "region_id": a.id, "parent_id": parent.id}
+    ).get_data(as_text=True)
     assert "того же региона" in page and db.session.query(Centre).count() == 1
 
 
@@ -69,8 +77,15 @@ def test_user_create_invites_and_rejects_duplicates(make, login, client):
     centre = make.centre()
     department = make.department(centre, "Отдел трудоустройства")
     login(make.user(("admin", None), email="boss@test.ru"))
-    data = {"full_name": "  Петрова   Мария Ивановна ", "position": "Инспектор", "email": "Petrova@Test.ru",
-            "phone": "+7 (831) 000-11-22", "department_id": department.id, "active": "y", "invite": "y"}
+    data = {
+        "full_name": "  Петрова   Мария Ивановна ",
+        "position": "Инспектор",
+        "email": "Petrova@Test.ru",
+        "phone": "+7 (831) 000-11-22",
+        "department_id": department.id,
+        "active": "y",
+        "invite": "y",
+    }
     assert client.post("/admin/users/new", data=data).status_code == 303
     user = db.session.scalar(select(User).where(User.email == "petrova@test.ru"))
     assert user.full_name == "Петрова Мария Ивановна" and user.centre_id == centre.id
@@ -79,15 +94,18 @@ def test_user_create_invites_and_rejects_duplicates(make, login, client):
     assert mail.subject == "Приглашение в cxm" and "/reset/" in mail.body
     page = client.post("/admin/users/new", data={**data, "email": "PETROVA@test.ru"}).get_data(as_text=True)
     assert "уже есть" in page
-    page = client.post("/admin/users/new", data={**data, "email": "не-почта", "phone": "звоните"}).get_data(as_text=True)
+    page = client.post("/admin/users/new", data={**data, "email": "не-почта", "phone": "звоните"}).get_data(
+        as_text=True
+    )
     assert "Неверный адрес электронной почты" in page and "Телефон: цифры" in page
     assert db.session.query(User).count() == 2
 
 
 def test_invitation_link_sets_password_once(make, login, client):
     login(make.user(("admin", None)))
-    client.post("/admin/users/new", data={"full_name": "Новиков Олег", "email": "novikov@test.ru", "invite": "y",
-                                          "active": "y"})
+    client.post(
+        "/admin/users/new", data={"full_name": "Новиков Олег", "email": "novikov@test.ru", "invite": "y", "active": "y"}
+    )
     client.post("/logout")
     link = re.search(r"/reset/\S+", db.session.scalar(select(OutboxMessage)).body).group(0)
     page = client.post(link, data={"password": "короткий", "confirm": "короткий"}).get_data(as_text=True)
@@ -148,11 +166,14 @@ def test_admin_issued_reset_and_password_change(make, login, client):
     assert "Сброс пароля" in db.session.scalar(select(OutboxMessage)).subject
     client.post("/logout")
     login(person)
-    page = client.post("/account/password", data={"current": "неверный", "password": "Новый-пароль-2026",
-                                                   "confirm": "Новый-пароль-2026"}).get_data(as_text=True)
+    page = client.post(
+        "/account/password",
+        data={"current": "неверный", "password": "Новый-пароль-2026", "confirm": "Новый-пароль-2026"},
+    ).get_data(as_text=True)
     assert "Текущий пароль введён неверно" in page
-    response = client.post("/account/password", data={"current": PASSWORD, "password": "Новый-пароль-2026",
-                                                      "confirm": "Новый-пароль-2026"})
+    response = client.post(
+        "/account/password", data={"current": PASSWORD, "password": "Новый-пароль-2026", "confirm": "Новый-пароль-2026"}
+    )
     assert response.status_code == 303
     db.session.refresh(person)
     assert person.check_password("Новый-пароль-2026")
@@ -185,8 +206,11 @@ def test_demo_load_is_idempotent(runner):
     unnamed = db.session.scalars(select(Centre).where(Centre.name_unknown_in_source.is_(True))).all()
     assert len(unnamed) == 1 and unnamed[0].region.name == "Нижегородская область"
     nizhny = db.session.scalar(select(Region).where(Region.name == "Нижегородская область"))
-    assert {c.name for c in nizhny.centres} >= {"ГКУ ЦЗН города Нижнего Новгорода", "ГКУ ЦЗН Павловского района",
-                                                "ГКУ ЦЗН Сергачского района"}
+    assert {c.name for c in nizhny.centres} >= {
+        "ГКУ ЦЗН города Нижнего Новгорода",
+        "ГКУ ЦЗН Павловского района",
+        "ГКУ ЦЗН Сергачского района",
+    }
     assert "director@demo.cxm" in first.output
 
 

@@ -17,14 +17,27 @@ def test_personal_fields_are_declared_on_models():
     assert set(personal_columns(Consent, "client")) == {"client_name", "client_email", "client_phone"}
 
 
-@pytest.mark.parametrize(("role", "unmasked"), [
-    ("employee", False), ("observer", False), ("team_lead", False), ("expert", False),
-    ("director", True), ("hr", True), ("admin", True),
-])
+@pytest.mark.parametrize(
+    ("role", "unmasked"),
+    [
+        ("employee", False),
+        ("observer", False),
+        ("team_lead", False),
+        ("expert", False),
+        ("director", True),
+        ("hr", True),
+        ("admin", True),
+    ],
+)
 def test_user_list_masks_unless_role_may_see(role, unmasked, make, login, client):
     centre = make.centre()
-    colleague = make.user(("employee", centre), full_name="Смирнова Анна Сергеевна", email="anna.smirnova@mail.ru",
-                          phone="+7 912 345-67-89", centre=centre)
+    colleague = make.user(
+        ("employee", centre),
+        full_name="Смирнова Анна Сергеевна",
+        email="anna.smirnova@mail.ru",
+        phone="+7 912 345-67-89",
+        centre=centre,
+    )
     viewer = make.user((role, centre), centre=centre)
     login(viewer)
     page = client.get("/admin/users").get_data(as_text=True)
@@ -44,8 +57,9 @@ def test_viewing_a_profile_with_personal_data_is_audited(make, login, client):
     director = make.user(("director", centre), centre=centre)
     login(director)
     assert person.email in client.get(f"/admin/users/{person.id}").get_data(as_text=True)
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "personal.view",
-                                                        AuditEvent.object_id == person.id)).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "personal.view", AuditEvent.object_id == person.id)
+    ).one()
     assert event.actor_id == director.id and event.object_type == "User"
 
 
@@ -84,10 +98,21 @@ def test_bad_consent_purpose_changes_nothing(make, login, client):
 
 
 def test_anonymisation_job_blanks_expired_client_data(app, run_jobs):
-    old = Consent(purpose="contact_email", text_version="2026-01", client_name="Клиентов Пётр",
-                  client_email="petr@mail.ru", client_phone="+79001112233", given_at=utcnow() - timedelta(days=400))
-    fresh = Consent(purpose="contact_email", text_version="2026-01", client_name="Новиков Олег",
-                    client_email="oleg@mail.ru", given_at=utcnow())
+    old = Consent(
+        purpose="contact_email",
+        text_version="2026-01",
+        client_name="Клиентов Пётр",
+        client_email="petr@mail.ru",
+        client_phone="+79001112233",
+        given_at=utcnow() - timedelta(days=400),
+    )
+    fresh = Consent(
+        purpose="contact_email",
+        text_version="2026-01",
+        client_name="Новиков Олег",
+        client_email="oleg@mail.ru",
+        given_at=utcnow(),
+    )
     db.session.add_all([old, fresh])
     personal_data.set_retention_days(365)
     db.session.commit()

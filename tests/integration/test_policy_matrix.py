@@ -2,10 +2,10 @@
 
 import pytest
 
+from app.extensions import db
 from app.models.jobs import JobRun
 from app.models.org import ROLES
 from app.services import audit
-from app.extensions import db
 
 FOREIGN_MARK = "Чужойрегион"
 
@@ -18,24 +18,40 @@ def world(make):
     region_b = make.region(f"{FOREIGN_MARK} область")
     centre_b = make.centre(region_b, f"ЦЗН {FOREIGN_MARK}")
     sibling = make.centre(region_a, f"ЦЗН {FOREIGN_MARK} соседний")
-    foreign_user = make.user(("employee", centre_b), full_name=f"{FOREIGN_MARK} Пётр Иванович", centre=centre_b,
-                             email="foreign@test.ru")
-    sibling_user = make.user(("employee", sibling), full_name=f"{FOREIGN_MARK} Соседов Иван", centre=sibling,
-                             email="sibling@test.ru")
+    foreign_user = make.user(
+        ("employee", centre_b), full_name=f"{FOREIGN_MARK} Пётр Иванович", centre=centre_b, email="foreign@test.ru"
+    )
+    sibling_user = make.user(
+        ("employee", sibling), full_name=f"{FOREIGN_MARK} Соседов Иван", centre=sibling, email="sibling@test.ru"
+    )
     run = JobRun(kind="demo", title="Чужая задача", region_id=region_b.id, centre_id=centre_b.id)
     db.session.add(run)
     audit.record("centre.update", centre_b, after={"name": centre_b.name})
     db.session.commit()
-    return {"region_a": region_a, "centre_a": centre_a, "region_b": region_b, "centre_b": centre_b,
-            "sibling": sibling, "foreign_user": foreign_user, "sibling_user": sibling_user, "run": run}
+    return {
+        "region_a": region_a,
+        "centre_a": centre_a,
+        "region_b": region_b,
+        "centre_b": centre_b,
+        "sibling": sibling,
+        "foreign_user": foreign_user,
+        "sibling_user": sibling_user,
+        "run": run,
+    }
 
 
 def _foreign_gets(w):
     b, cb, fu, su, sib = w["region_b"], w["centre_b"], w["foreign_user"], w["sibling_user"], w["sibling"]
     return [
-        f"/admin/regions/{b.id}", f"/admin/regions/{b.id}/edit", f"/admin/centres/{cb.id}",
-        f"/admin/centres/{cb.id}/edit", f"/admin/centres/{sib.id}", f"/admin/users/{fu.id}",
-        f"/admin/users/{fu.id}/edit", f"/admin/users/{su.id}", f"/jobs/{w['run'].id}",
+        f"/admin/regions/{b.id}",
+        f"/admin/regions/{b.id}/edit",
+        f"/admin/centres/{cb.id}",
+        f"/admin/centres/{cb.id}/edit",
+        f"/admin/centres/{sib.id}",
+        f"/admin/users/{fu.id}",
+        f"/admin/users/{fu.id}/edit",
+        f"/admin/users/{su.id}",
+        f"/jobs/{w['run'].id}",
     ]
 
 
@@ -52,8 +68,15 @@ def _foreign_posts(w):
     ]
 
 
-LISTS = ["/admin/regions", "/admin/centres", "/admin/users", "/admin/audit", "/jobs/",
-         "/admin/users?q=чужойрег", "/admin/centres?q=ЧУЖОЙРЕГ"]  # case differs from the mark
+LISTS = [
+    "/admin/regions",
+    "/admin/centres",
+    "/admin/users",
+    "/admin/audit",
+    "/jobs/",
+    "/admin/users?q=чужойрег",
+    "/admin/centres?q=ЧУЖОЙРЕГ",
+]  # case differs from the mark
 
 
 @pytest.mark.parametrize("role", sorted(set(ROLES) - {"federal_coordinator"}))
@@ -82,8 +105,11 @@ def test_region_level_roles_see_their_region_only(role, world, make, login, clie
     user = make.user((role, world["region_a"]), region=world["region_a"])
     login(user)
     assert client.get(f"/admin/centres/{world['sibling'].id}").status_code == 200
-    for path in [f"/admin/regions/{world['region_b'].id}", f"/admin/centres/{world['centre_b'].id}",
-                 f"/admin/users/{world['foreign_user'].id}"]:
+    for path in [
+        f"/admin/regions/{world['region_b'].id}",
+        f"/admin/centres/{world['centre_b'].id}",
+        f"/admin/users/{world['foreign_user'].id}",
+    ]:
         assert client.get(path).status_code == 404, (role, path)
     page = client.get("/admin/centres").get_data(as_text=True)
     assert "ЦЗН Свой" in page and f"ЦЗН {FOREIGN_MARK}<" not in page

@@ -15,6 +15,7 @@ def _token(html: str) -> str:
 def test_csrf_rejects_forms_and_htmx_without_token(app, make, client):
     user = make.user(("admin", None))
     from app.extensions import db
+
     db.session.commit()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
@@ -30,8 +31,9 @@ def test_csrf_rejects_forms_and_htmx_without_token(app, make, client):
     # with the token sent as htmx sends it (X-CSRFToken from <body hx-headers>)
     home = client.get("/").get_data(as_text=True)
     header_token = re.search(r'"X-CSRFToken": "([^"]+)"', home).group(1)
-    response = client.post("/account/tokens", data={"name": "Выгрузка"},
-                           headers={"HX-Request": "true", "X-CSRFToken": header_token})
+    response = client.post(
+        "/account/tokens", data={"name": "Выгрузка"}, headers={"HX-Request": "true", "X-CSRFToken": header_token}
+    )
     assert response.status_code == 200 and "cxm_" in response.get_data(as_text=True)
 
 
@@ -39,6 +41,7 @@ def test_csrf_rejects_forms_and_htmx_without_token(app, make, client):
 def test_login_is_rate_limited_with_russian_message(app, make, client):
     user = make.user(("employee", make.centre()))
     from app.extensions import db
+
     db.session.commit()
     for _ in range(3):
         assert client.post("/login", data={"email": user.email, "password": "wrong"}).status_code == 200
@@ -50,6 +53,7 @@ def test_login_is_rate_limited_with_russian_message(app, make, client):
 def test_wrong_password_message(make, client):
     user = make.user(("employee", make.centre()))
     from app.extensions import db
+
     db.session.commit()
     page = client.post("/login", data={"email": user.email, "password": "nope"}).get_data(as_text=True)
     assert "Неверная электронная почта или пароль" in page
@@ -58,6 +62,7 @@ def test_wrong_password_message(make, client):
 def test_inactive_user_cannot_sign_in(make, client):
     user = make.user(("employee", make.centre()), active=False)
     from app.extensions import db
+
     db.session.commit()
     page = client.post("/login", data={"email": user.email, "password": PASSWORD}).get_data(as_text=True)
     assert "Неверная электронная почта или пароль" in page
@@ -93,6 +98,7 @@ def test_expired_session_under_htmx_gets_hx_redirect(client):
 def test_open_redirect_after_login_is_refused(make, client):
     user = make.user(("employee", make.centre()))
     from app.extensions import db
+
     db.session.commit()
     response = client.post("/login?next=//evil.example/x", data={"email": user.email, "password": PASSWORD})
     assert response.headers["Location"] == "/"
@@ -128,3 +134,13 @@ def test_development_keeps_a_generated_secret(monkeypatch, tmp_path):
 def test_api_wrong_method_is_json(client):
     response = client.post("/api/v1/me")
     assert response.status_code == 405 and response.json == {"error": "Этот адрес не принимает такой запрос."}
+
+
+@pytest.mark.parametrize("app", [{"MAX_CONTENT_LENGTH": 1024}], indirect=True)
+def test_oversized_request_message_reaches_htmx_users(app, make, login, client):
+    login(make.user(("admin", None)))
+    response = client.post("/account/tokens", data={"name": "x" * 5000}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.headers["HX-Retarget"] == "#flashes"
+    assert "Файл слишком большой" in response.get_data(as_text=True)
+    response = client.post("/account/tokens", data={"name": "x" * 5000})
+    assert response.status_code == 413 and "Файл слишком большой" in response.get_data(as_text=True)

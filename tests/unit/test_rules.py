@@ -25,15 +25,18 @@ def test_normalise_folds_case_and_yo():
     assert normalise(None) == ""
 
 
-@pytest.mark.parametrize(("vis", "region_id", "centre_id", "covered"), [
-    (Visibility(everything=True), None, None, True),
-    (Visibility(region_ids={1}, centre_ids={10, 11}), 1, None, True),
-    (Visibility(region_ids={1}, centre_ids={10, 11}), 1, 10, True),
-    (Visibility(region_ids={1}, centre_ids={10, 11}), 2, None, False),
-    (Visibility(region_ids={1}, centre_ids={10, 11}), 2, 20, False),
-    (Visibility(centre_ids={10}), 1, None, False),  # a centre role does not cover its region's own records
-    (Visibility(), None, None, False),
-])
+@pytest.mark.parametrize(
+    ("vis", "region_id", "centre_id", "covered"),
+    [
+        (Visibility(everything=True), None, None, True),
+        (Visibility(region_ids={1}, centre_ids={10, 11}), 1, None, True),
+        (Visibility(region_ids={1}, centre_ids={10, 11}), 1, 10, True),
+        (Visibility(region_ids={1}, centre_ids={10, 11}), 2, None, False),
+        (Visibility(region_ids={1}, centre_ids={10, 11}), 2, 20, False),
+        (Visibility(centre_ids={10}), 1, None, False),  # a centre role does not cover its region's own records
+        (Visibility(), None, None, False),
+    ],
+)
 def test_visibility_covers(vis, region_id, centre_id, covered):
     assert vis.covers(region_id, centre_id) is covered
 
@@ -50,9 +53,14 @@ class _Field:
         return singular if n == 1 else plural
 
 
-@pytest.mark.parametrize(("password", "message"), [
-    ("короткий1", "не короче 10"), ("толькобуквыбезцифр", "буквы и цифры"), ("1234567890", "буквы и цифры"),
-])
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("короткий1", "не короче 10"),
+        ("толькобуквыбезцифр", "буквы и цифры"),
+        ("1234567890", "буквы и цифры"),
+    ],
+)
 def test_weak_passwords_are_refused(password, message):
     with pytest.raises(ValidationError, match=message):
         strong_password(None, _Field(password))

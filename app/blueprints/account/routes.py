@@ -17,9 +17,14 @@ def _me():
 @login_required
 def profile():
     tokens = db.session.query(ApiToken).filter_by(user_id=current_user.id).order_by(ApiToken.id.desc()).all()
-    return render_template("account/profile.html", tokens=tokens, token_form=TokenForm(),
-                           consent_form=ConsentForm(), consents=consents.active_for_user(current_user),
-                           new_token=None)
+    return render_template(
+        "account/profile.html",
+        tokens=tokens,
+        token_form=TokenForm(),
+        consent_form=ConsentForm(),
+        consents=consents.active_for_user(current_user),
+        new_token=None,
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -48,9 +53,14 @@ def create_token():
     token, plain = api_tokens.issue(_me(), form.name.data)
     db.session.commit()
     tokens = db.session.query(ApiToken).filter_by(user_id=current_user.id).order_by(ApiToken.id.desc()).all()
-    return render_template("account/profile.html", tokens=tokens, token_form=TokenForm(formdata=None),
-                           consent_form=ConsentForm(), consents=consents.active_for_user(current_user),
-                           new_token=plain)
+    return render_template(
+        "account/profile.html",
+        tokens=tokens,
+        token_form=TokenForm(formdata=None),
+        consent_form=ConsentForm(),
+        consents=consents.active_for_user(current_user),
+        new_token=plain,
+    )
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])

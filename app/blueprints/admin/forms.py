@@ -41,10 +41,18 @@ class DepartmentForm(BaseForm):
 class UserForm(BaseForm):
     full_name = StringField("ФИО", validators=[DataRequired(REQUIRED), Length(max=300)])
     position = StringField("Должность", validators=[Length(max=300)])
-    email = EmailField("Электронная почта (логин)", validators=[
-        DataRequired(REQUIRED), Email(message="Неверный адрес электронной почты."), Length(max=254)])
-    phone = StringField("Телефон", validators=[Optional(), Length(max=50), Regexp(
-        r"^[0-9 +()\-]{5,50}$", message="Телефон: цифры, пробелы, +, скобки и дефисы.")])
+    email = EmailField(
+        "Электронная почта (логин)",
+        validators=[DataRequired(REQUIRED), Email(message="Неверный адрес электронной почты."), Length(max=254)],
+    )
+    phone = StringField(
+        "Телефон",
+        validators=[
+            Optional(),
+            Length(max=50),
+            Regexp(r"^[0-9 +()\-]{5,50}$", message="Телефон: цифры, пробелы, +, скобки и дефисы."),
+        ],
+    )
     region_id = SelectField("Регион", coerce=int, validators=[Optional()])
     centre_id = SelectField("Центр", coerce=int, validators=[Optional()])
     department_id = SelectField("Отдел", coerce=int, validators=[Optional()])
@@ -66,6 +74,8 @@ class ContactForm(BaseForm):
 
 
 class SettingsForm(BaseForm):
-    retention_days = StringField("Срок хранения персональных данных клиентов, дней", validators=[
-        DataRequired(REQUIRED), Regexp(r"^\d{1,5}$", message="Укажите целое число дней (от 30 до 36500).")])
+    retention_days = StringField(
+        "Срок хранения персональных данных клиентов, дней",
+        validators=[DataRequired(REQUIRED), Regexp(r"^\d{1,5}$", message="Укажите целое число дней (от 30 до 36500).")],
+    )
     submit = SubmitField("Сохранить")

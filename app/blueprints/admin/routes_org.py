@@ -42,6 +42,7 @@ def _choices(model, permission, blank="— не выбрано —", where=None)
 
 # ---- regions -------------------------------------------------------------------------------
 
+
 @bp.route("/regions")
 @permission_required("org.view")
 def regions():
@@ -73,10 +74,17 @@ def region_edit(region_id: int | None = None):
         if duplicate is not None and duplicate is not region:
             form.name.errors.append("Регион с таким названием уже есть.")
         else:
-            region = org.save(region or Region(), {
-                "name": form.name.data.strip(), "aliases": _aliases(form.aliases.data),
-                "authority_name": form.authority_name.data.strip(), "network_type": form.network_type.data,
-                "managing_centre_id": form.managing_centre_id.data or None}, actor=_me())
+            region = org.save(
+                region or Region(),
+                {
+                    "name": form.name.data.strip(),
+                    "aliases": _aliases(form.aliases.data),
+                    "authority_name": form.authority_name.data.strip(),
+                    "network_type": form.network_type.data,
+                    "managing_centre_id": form.managing_centre_id.data or None,
+                },
+                actor=_me(),
+            )
             db.session.commit()
             flash("Регион сохранён.", "success")
             return redirect(url_for("admin.region", region_id=region.id), 303)
@@ -93,6 +101,7 @@ def region(region_id: int):
 
 # ---- centres -------------------------------------------------------------------------------
 
+
 @bp.route("/centres")
 @permission_required("org.view")
 def centres():
@@ -106,8 +115,16 @@ def centres():
     stmt, sort = org.sort(stmt, {"name": Centre.name, "region": Centre.region_id}, request.args.get("sort"), "name")
     regions = db.session.scalars(_visible(Region).order_by(Region.name)).all()
     args = {"q": q, "region": region_id or "", "pilot": request.args.get("pilot", "")}
-    return render("admin/centres.html", "admin/_centres.html", page=_page(stmt), q=q, sort=sort,
-                  regions=regions, args=args, region_id=region_id)
+    return render(
+        "admin/centres.html",
+        "admin/_centres.html",
+        page=_page(stmt),
+        q=q,
+        sort=sort,
+        regions=regions,
+        args=args,
+        region_id=region_id,
+    )
 
 
 @bp.route("/centres/new", methods=["GET", "POST"])
@@ -130,12 +147,21 @@ def centre_edit(centre_id: int | None = None):
         elif parent is not None and (parent.region_id != region.id or (centre and parent.id == centre.id)):
             form.parent_id.errors.append("Головной центр должен быть другим центром того же региона.")
         else:
-            centre = org.save(centre or Centre(), {
-                "name": form.name.data.strip(), "aliases": _aliases(form.aliases.data),
-                "region_id": region.id, "parent_id": parent.id if parent else None,
-                "address": form.address.data.strip(), "working_hours": form.working_hours.data.strip(),
-                "is_pilot": form.is_pilot.data, "is_modernised": form.is_modernised.data,
-                "is_flagship": form.is_flagship.data}, actor=_me())
+            centre = org.save(
+                centre or Centre(),
+                {
+                    "name": form.name.data.strip(),
+                    "aliases": _aliases(form.aliases.data),
+                    "region_id": region.id,
+                    "parent_id": parent.id if parent else None,
+                    "address": form.address.data.strip(),
+                    "working_hours": form.working_hours.data.strip(),
+                    "is_pilot": form.is_pilot.data,
+                    "is_modernised": form.is_modernised.data,
+                    "is_flagship": form.is_flagship.data,
+                },
+                actor=_me(),
+            )
             db.session.commit()
             flash("Центр сохранён.", "success")
             return redirect(url_for("admin.centre", centre_id=centre.id), 303)
@@ -149,8 +175,14 @@ def centre(centre_id: int):
     contact_form = ContactForm(valid_from=date.today())
     contact_form.user_id.choices = _choices(User, "user.view", where=User.centre_id == centre.id)
     return render_template(
-        "admin/centre.html", centre=centre, department_form=DepartmentForm(), contact_form=contact_form,
-        contact=org.current_contact(centre), contacts=org.contact_history(centre), history=audit.history(centre))
+        "admin/centre.html",
+        centre=centre,
+        department_form=DepartmentForm(),
+        contact_form=contact_form,
+        contact=org.current_contact(centre),
+        contacts=org.contact_history(centre),
+        history=audit.history(centre),
+    )
 
 
 @bp.route("/centres/<int:centre_id>/departments", methods=["POST"])
@@ -189,6 +221,7 @@ def centre_contact(centre_id: int):
 
 # ---- users ---------------------------------------------------------------------------------
 
+
 @bp.route("/users")
 @permission_required("user.view")
 def users():
@@ -196,8 +229,12 @@ def users():
     stmt = org.search_users(_visible(User, "user.view"), q, current_user)
     if request.args.get("role"):
         stmt = stmt.where(User.roles.any(RoleAssignment.role == request.args["role"]))
-    stmt, sort = org.sort(stmt, {"name": User.full_name, "position": User.position, "login": User.last_login_at},
-                          request.args.get("sort"), "name")
+    stmt, sort = org.sort(
+        stmt,
+        {"name": User.full_name, "position": User.position, "login": User.last_login_at},
+        request.args.get("sort"),
+        "name",
+    )
     page = _page(stmt)
     personal_data.record_access(page.items, "view")
     db.session.commit()
@@ -240,15 +277,26 @@ def user_edit(user_id: int | None = None):
             form.centre_id.errors.append("Вы не можете размещать сотрудников в этой области.")
         else:
             is_new = user is None
-            user = org.save(user or User(), {
-                "full_name": " ".join(form.full_name.data.split()), "position": form.position.data.strip(),
-                "email": form.email.data.strip().lower(), "phone": (form.phone.data or "").strip(),
-                "region_id": scope.region_id, "centre_id": scope.centre_id,
-                "department_id": form.department_id.data or None, "active": form.active.data}, actor=_me())
+            user = org.save(
+                user or User(),
+                {
+                    "full_name": " ".join(form.full_name.data.split()),
+                    "position": form.position.data.strip(),
+                    "email": form.email.data.strip().lower(),
+                    "phone": (form.phone.data or "").strip(),
+                    "region_id": scope.region_id,
+                    "centre_id": scope.centre_id,
+                    "department_id": form.department_id.data or None,
+                    "active": form.active.data,
+                },
+                actor=_me(),
+            )
             if is_new and form.invite.data:
                 auth.send_password_link(user, invitation=True, actor=_me())
             db.session.commit()
-            flash("Сотрудник сохранён." + (" Приглашение отправлено." if is_new and form.invite.data else ""), "success")
+            flash(
+                "Сотрудник сохранён." + (" Приглашение отправлено." if is_new and form.invite.data else ""), "success"
+            )
             return redirect(url_for("admin.user", user_id=user.id), 303)
     return render_template("admin/user_form.html", form=form, user=user)
 
@@ -256,11 +304,17 @@ def user_edit(user_id: int | None = None):
 def _role_form() -> RoleForm:
     form = RoleForm()
     scopes = [("federation", "Федеральный уровень")] if can(current_user, "role.grant", FEDERATION) else []
-    scopes += [(f"region:{r.id}", r.name) for r in db.session.scalars(_visible(Region, "role.grant").order_by(Region.name))]
-    scopes += [(f"centre:{c.id}", f"{c.name} ({c.region.name})")
-               for c in db.session.scalars(_visible(Centre, "role.grant").order_by(Centre.name))]
-    scopes += [(f"department:{d.id}", f"{d.centre.name} / {d.name}")
-               for d in db.session.scalars(_visible(Department, "role.grant").order_by(Department.name))]
+    scopes += [
+        (f"region:{r.id}", r.name) for r in db.session.scalars(_visible(Region, "role.grant").order_by(Region.name))
+    ]
+    scopes += [
+        (f"centre:{c.id}", f"{c.name} ({c.region.name})")
+        for c in db.session.scalars(_visible(Centre, "role.grant").order_by(Centre.name))
+    ]
+    scopes += [
+        (f"department:{d.id}", f"{d.centre.name} / {d.name}")
+        for d in db.session.scalars(_visible(Department, "role.grant").order_by(Department.name))
+    ]
     form.scope.choices = choices(scopes)
     return form
 
@@ -271,8 +325,12 @@ def user(user_id: int):
     user = get_or_404(User, user_id, "user.view")
     personal_data.record_access([user], "view")
     db.session.commit()
-    return render_template("admin/user.html", user=user, role_form=_role_form() if can(current_user, "role.grant") else None,
-                           history=audit.history(user))
+    return render_template(
+        "admin/user.html",
+        user=user,
+        role_form=_role_form() if can(current_user, "role.grant") else None,
+        history=audit.history(user),
+    )
 
 
 @bp.route("/users/<int:user_id>/roles", methods=["POST"])
@@ -282,9 +340,11 @@ def user_role_add(user_id: int):
     form = _role_form()
     if form.validate_on_submit():
         kind, _, raw_id = form.scope.data.partition(":")
-        ids = {"region": {"region_id": int(raw_id)} if raw_id else {},
-               "centre": {"centre_id": int(raw_id)} if raw_id else {},
-               "department": {"department_id": int(raw_id)} if raw_id else {}}.get(kind, {})
+        ids = {
+            "region": {"region_id": int(raw_id)} if raw_id else {},
+            "centre": {"centre_id": int(raw_id)} if raw_id else {},
+            "department": {"department_id": int(raw_id)} if raw_id else {},
+        }.get(kind, {})
         try:
             org.assign_role(user, form.role.data, actor=_me(), **ids)
             db.session.commit()

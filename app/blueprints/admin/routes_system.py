@@ -48,7 +48,6 @@ def audit_log():
     return render("admin/audit.html", "admin/_audit.html", page=page, args=args)
 
 
-
 @bp.route("/audit/export.csv")
 @permission_required("audit.export")
 def audit_export():
@@ -56,14 +55,31 @@ def audit_export():
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(["Дата и время (UTC)", "Сотрудник", "Действие", "Объект", "ID", "Название", "До", "После", "IP"])
     for event in db.session.scalars(_audit_query().limit(AUDIT_EXPORT_LIMIT)):
-        writer.writerow([event.at.isoformat(sep=" ", timespec="seconds"),
-                         event.actor.full_name if event.actor else "система", event.action, event.object_type,
-                         event.object_id or "", event.object_label, event.before or "", event.after or "", event.ip or ""])
-    audit.record("audit.export", object_type="AuditEvent", label="Выгрузка журнала аудита",
-                 after={k: v for k, v in request.args.items()})
+        writer.writerow(
+            [
+                event.at.isoformat(sep=" ", timespec="seconds"),
+                event.actor.full_name if event.actor else "система",
+                event.action,
+                event.object_type,
+                event.object_id or "",
+                event.object_label,
+                event.before or "",
+                event.after or "",
+                event.ip or "",
+            ]
+        )
+    audit.record(
+        "audit.export",
+        object_type="AuditEvent",
+        label="Выгрузка журнала аудита",
+        after={k: v for k, v in request.args.items()},
+    )
     db.session.commit()
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=audit.csv"})
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit.csv"},
+    )
 
 
 def _federal_only(permission: str) -> None:
@@ -105,4 +121,3 @@ def settings():
             flash("Настройки сохранены.", "success")
             return redirect(url_for("admin.settings"), 303)
     return render_template("admin/settings.html", form=form)
-

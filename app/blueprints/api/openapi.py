@@ -32,8 +32,9 @@ ENDPOINTS = (
     Endpoint("getMe", "/me", "Владелец токена: сотрудник, его роли и области", "User"),
     Endpoint("listRegions", "/regions", "Регионы (СЗН)", "Region", True, ("q",), "org.view"),
     Endpoint("getRegion", "/regions/{region_id}", "Регион (СЗН)", "Region", permission="org.view"),
-    Endpoint("listCentres", "/centres", "Центры занятости (ЦЗН)", "Centre", True, ("q", "region_id", "pilot"),
-             "org.view"),
+    Endpoint(
+        "listCentres", "/centres", "Центры занятости (ЦЗН)", "Centre", True, ("q", "region_id", "pilot"), "org.view"
+    ),
     Endpoint("getCentre", "/centres/{centre_id}", "Центр занятости (ЦЗН)", "Centre", permission="org.view"),
     Endpoint("listUsers", "/users", "Сотрудники", "User", True, ("q", "centre_id", "role"), "user.view"),
     Endpoint("getUser", "/users/{user_id}", "Сотрудник", "User", permission="user.view"),
@@ -60,21 +61,57 @@ MASKED = "Персональные данные: маскируются, есл�
 SCHEMAS = {
     "Error": _object({"error": {**STRING, "description": "Сообщение на русском языке"}}),
     "Ref": _object({"id": INTEGER, "name": STRING}),
-    "Page": _object({"items": {"type": "array"}, "page": INTEGER, "per_page": INTEGER, "total": INTEGER,
-                     "pages": INTEGER}),
-    "Region": _object({"id": INTEGER, "name": STRING, "aliases": STRINGS, "authority_name": STRING,
-                       "network_type": {"type": "string", "enum": list(NETWORK_TYPES)}, "network_label": STRING,
-                       "managing_centre": NULLABLE_REF}),
-    "Centre": _object({"id": INTEGER, "name": STRING, "aliases": STRINGS, "region": _ref("schemas", "Ref"),
-                       "parent": NULLABLE_REF, "address": STRING, "working_hours": STRING, "is_pilot": BOOLEAN,
-                       "is_modernised": BOOLEAN, "is_flagship": BOOLEAN}),
-    "Role": _object({"role": {"type": "string", "enum": list(ROLES)}, "label": STRING,
-                     "scope": {**STRING, "description": "Область роли: центр, регион или федеральный уровень"},
-                     "region_id": NULLABLE_INTEGER, "centre_id": NULLABLE_INTEGER}),
-    "User": _object({"id": INTEGER, "full_name": {**STRING, "description": MASKED}, "position": STRING,
-                     "email": {**STRING, "description": MASKED}, "phone": {**STRING, "description": MASKED},
-                     "active": BOOLEAN, "region": NULLABLE_REF, "centre": NULLABLE_REF,
-                     "department": NULLABLE_REF, "roles": {"type": "array", "items": _ref("schemas", "Role")}}),
+    "Page": _object(
+        {"items": {"type": "array"}, "page": INTEGER, "per_page": INTEGER, "total": INTEGER, "pages": INTEGER}
+    ),
+    "Region": _object(
+        {
+            "id": INTEGER,
+            "name": STRING,
+            "aliases": STRINGS,
+            "authority_name": STRING,
+            "network_type": {"type": "string", "enum": list(NETWORK_TYPES)},
+            "network_label": STRING,
+            "managing_centre": NULLABLE_REF,
+        }
+    ),
+    "Centre": _object(
+        {
+            "id": INTEGER,
+            "name": STRING,
+            "aliases": STRINGS,
+            "region": _ref("schemas", "Ref"),
+            "parent": NULLABLE_REF,
+            "address": STRING,
+            "working_hours": STRING,
+            "is_pilot": BOOLEAN,
+            "is_modernised": BOOLEAN,
+            "is_flagship": BOOLEAN,
+        }
+    ),
+    "Role": _object(
+        {
+            "role": {"type": "string", "enum": list(ROLES)},
+            "label": STRING,
+            "scope": {**STRING, "description": "Область роли: центр, регион или федеральный уровень"},
+            "region_id": NULLABLE_INTEGER,
+            "centre_id": NULLABLE_INTEGER,
+        }
+    ),
+    "User": _object(
+        {
+            "id": INTEGER,
+            "full_name": {**STRING, "description": MASKED},
+            "position": STRING,
+            "email": {**STRING, "description": MASKED},
+            "phone": {**STRING, "description": MASKED},
+            "active": BOOLEAN,
+            "region": NULLABLE_REF,
+            "centre": NULLABLE_REF,
+            "department": NULLABLE_REF,
+            "roles": {"type": "array", "items": _ref("schemas", "Role")},
+        }
+    ),
 }
 
 
@@ -85,8 +122,11 @@ def _query(name: str, description: str, schema: dict) -> dict:
 POSITIVE = {"type": "integer", "minimum": 1}
 PARAMETERS = {
     "page": _query("page", "Номер страницы", {**POSITIVE, "default": 1}),
-    "per_page": _query("per_page", f"Записей на странице (1–{MAX_PER_PAGE})",
-                       {**POSITIVE, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}),
+    "per_page": _query(
+        "per_page",
+        f"Записей на странице (1–{MAX_PER_PAGE})",
+        {**POSITIVE, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+    ),
     "q": _query("q", "Поиск по названию или ФИО, без учёта регистра и ё/е", STRING),
     "region_id": _query("region_id", "Только центры этого региона", POSITIVE),
     "centre_id": _query("centre_id", "Только сотрудники этого центра", POSITIVE),
@@ -101,8 +141,10 @@ def _error(description: str) -> dict:
 
 RESPONSES = {
     "BadRequest": _error("Неверный параметр запроса"),
-    "Unauthorized": {**_error("Нет токена, или он недействителен или отозван"),
-                     "headers": {"WWW-Authenticate": {"schema": STRING, "description": "Bearer"}}},
+    "Unauthorized": {
+        **_error("Нет токена, или он недействителен или отозван"),
+        "headers": {"WWW-Authenticate": {"schema": STRING, "description": "Bearer"}},
+    },
     "Forbidden": _error("У роли нет нужного права"),
     "NotFound": _error("Записи нет или она вне области вызывающего"),
 }
@@ -112,8 +154,12 @@ def _answer(endpoint: Endpoint) -> dict:
     if endpoint.schema is None:
         schema = {"type": "object"}
     elif endpoint.many:
-        schema = {"allOf": [_ref("schemas", "Page"),
-                            {"properties": {"items": {"type": "array", "items": _ref("schemas", endpoint.schema)}}}]}
+        schema = {
+            "allOf": [
+                _ref("schemas", "Page"),
+                {"properties": {"items": {"type": "array", "items": _ref("schemas", endpoint.schema)}}},
+            ]
+        }
     else:
         schema = _ref("schemas", endpoint.schema)
     return {"description": "Успешный ответ", "content": {"application/json": {"schema": schema}}}
@@ -133,8 +179,12 @@ def _operation(endpoint: Endpoint) -> dict:
         responses["400"] = _ref("responses", "BadRequest")
     if path_names:
         responses["404"] = _ref("responses", "NotFound")
-    operation = {"operationId": endpoint.operation_id, "summary": endpoint.summary, "parameters": parameters,
-                 "responses": responses}
+    operation = {
+        "operationId": endpoint.operation_id,
+        "summary": endpoint.summary,
+        "parameters": parameters,
+        "responses": responses,
+    }
     if endpoint.permission:
         operation["description"] = f"Требуется право {endpoint.permission}; записи ограничены областью ролей."
     if endpoint.public:
@@ -150,8 +200,8 @@ def document() -> dict:
             "title": "cxm API",
             "version": "1",
             "description": "JSON API управления клиентским опытом. Доступ по личному токену "
-                           "(flask api-token create EMAIL или личный кабинет) в заголовке "
-                           "Authorization: Bearer <токен>; права и области те же, что в интерфейсе.",
+            "(flask api-token create EMAIL или личный кабинет) в заголовке "
+            "Authorization: Bearer <токен>; права и области те же, что в интерфейсе.",
         },
         "servers": [{"url": BASE}],
         "security": [{"bearerAuth": []}],

@@ -65,6 +65,7 @@ def forget_caller(error=None):
 
 # ---- parameters, policy, pagination ---------------------------------------------------------
 
+
 def _int_arg(name: str, message: str, default: int | None = None, high: int = MAX_ID) -> int | None:
     """A positive integer query parameter not above `high`, or `default` when absent."""
     raw = request.args.get(name, "")
@@ -111,8 +112,12 @@ def _one(model, object_id: int, user: User, permission: str):
 
 def _page(stmt):
     page = _int_arg("page", "Параметр page должен быть целым положительным числом.", default=1)
-    per_page = _int_arg("per_page", f"Параметр per_page должен быть числом от 1 до {schemas.MAX_PER_PAGE}.",
-                        default=schemas.DEFAULT_PER_PAGE, high=schemas.MAX_PER_PAGE)
+    per_page = _int_arg(
+        "per_page",
+        f"Параметр per_page должен быть числом от 1 до {schemas.MAX_PER_PAGE}.",
+        default=schemas.DEFAULT_PER_PAGE,
+        high=schemas.MAX_PER_PAGE,
+    )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
@@ -121,6 +126,7 @@ def _page_json(page, items: list[dict]):
 
 
 # ---- endpoints ------------------------------------------------------------------------------
+
 
 @bp.get("/openapi.json")
 def openapi_json():

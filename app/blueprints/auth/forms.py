@@ -13,6 +13,8 @@ class LoginForm(BaseForm):
 
 class SetPasswordForm(BaseForm):
     password = PasswordField("Новый пароль", validators=[DataRequired(message="Введите пароль."), strong_password])
-    confirm = PasswordField("Повторите пароль", validators=[
-        DataRequired(message="Повторите пароль."), EqualTo("password", message="Пароли не совпадают.")])
+    confirm = PasswordField(
+        "Повторите пароль",
+        validators=[DataRequired(message="Повторите пароль."), EqualTo("password", message="Пароли не совпадают.")],
+    )
     submit = SubmitField("Сохранить пароль")

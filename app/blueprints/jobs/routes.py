@@ -22,8 +22,14 @@ def index():
 @bp.route("/demo", methods=["POST"])
 @permission_required("job.run")
 def start_demo():
-    run = jobs.start("demo", count_steps, user=current_user, params={"steps": 10, "delay": 0.3},
-                     region_id=current_user.region_id, centre_id=current_user.centre_id)
+    run = jobs.start(
+        "demo",
+        count_steps,
+        user=current_user,
+        params={"steps": 10, "delay": 0.3},
+        region_id=current_user.region_id,
+        centre_id=current_user.centre_id,
+    )
     db.session.commit()
     return redirect(url_for("jobs.show", run_id=run.id), 303)
 
