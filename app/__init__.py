@@ -1,13 +1,17 @@
 """cxm: client-experience management for public employment services."""
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
+from app.blueprints.listing import MAX_ID
 from app.config import build_config
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
 
@@ -29,6 +33,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the application; `overrides` replace settings (tests use it)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(build_config(app.instance_path, overrides))
+    app.url_map.converters["int"] = BoundedIntConverter
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
@@ -67,6 +74,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` URL parts beyond what an id column holds are a 404, not a database overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, connection_record):
     """SQLite enforces foreign keys only when asked, per connection."""
@@ -98,13 +113,21 @@ def _register_auth(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    def load_user(session_id: str):
+        """A session names the user and their password fingerprint; a changed password ends it."""
+        user_id, _, fingerprint = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+        if user is None or not user.active or fingerprint != user.session_fingerprint:
+            return None
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        target = url_for("auth.login", next=request.full_path.rstrip("?"))
+        back = request.full_path.rstrip("?")
+        if htmx and htmx.current_url:  # come back to the page the user was on, not to a fragment
+            page = urlsplit(htmx.current_url)
+            back = page.path + (f"?{page.query}" if page.query else "")
+        target = url_for("auth.login", next=back)
         if htmx:
             return "", 200, {"HX-Redirect": target}
         flash("Войдите в систему, чтобы продолжить.", "info")
@@ -162,6 +185,13 @@ def _register_error_handlers(app: Flask) -> None:
 
 
 def _register_response_hooks(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_bytes():
+        """NUL characters fit no text column (PostgreSQL refuses them): reject such input early."""
+        values = [*request.args.values(), *(request.form.values() if request.form else ())]
+        if any("\x00" in value for value in values):
+            return _error_page(400, "Неверный запрос", "Запрос содержит недопустимые символы.")
+
     @app.after_request
     def html_cache_headers(response):
         if response.mimetype == "text/html":

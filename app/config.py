@@ -30,10 +30,25 @@ def _secret_key(instance_path: Path, env: str) -> str:
     return key_file.read_text().strip()
 
 
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+def _public_base_url(production: bool) -> str:
+    """The address links in e-mails point to; production must say it (a wrong host breaks every link)."""
+    url = os.environ.get("PUBLIC_BASE_URL")
+    if url:
+        return url
+    if production:
+        raise RuntimeError("PUBLIC_BASE_URL must be set in production, e.g. https://cxm.example.ru.")
+    return "http://127.0.0.1:5000"
+
+
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Return the app configuration for CXM_ENV (development, production, testing)."""
     overrides = overrides or {}
     env = overrides.get("ENV") or os.environ.get("CXM_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(f"CXM_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
     instance = Path(instance_path)
     testing = env == "testing"
     production = env == "production"
@@ -58,6 +73,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "cxm"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "20 per hour"),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_ENABLED": True,
         "WTF_I18N_ENABLED": False,
@@ -77,7 +93,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "cxm@localhost"),
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": _public_base_url(production),
+        # How many reverse proxies in front of cxm set X-Forwarded-*; 0 trusts none.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "FILE_STORAGE_DIR": os.environ.get("FILE_STORAGE_DIR", str(instance / "files")),
         "MAX_UPLOAD_MB": int(os.environ.get("MAX_UPLOAD_MB", "20")),
         "PER_PAGE": 25,

@@ -11,7 +11,7 @@ import traceback
 
 from flask import current_app, flash, has_app_context, has_request_context
 from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import event
 
@@ -40,17 +40,24 @@ def enqueue_after_commit(func, *args, **kwargs) -> None:
 
 
 def _enqueue_now(func, args, kwargs) -> None:
+    """Hand a committed job to RQ; if Redis is down the committed data stays and the job waits.
+
+    The record behind the job (a queued JobRun, a pending outbox message) is already saved, so
+    the sweeper (`app.jobs.sweep`) enqueues it again later; development runs it in a thread now.
+    """
     try:
         get_queue().enqueue(func, *args, **kwargs)
-    except RedisConnectionError:
-        if not current_app.config.get("JOBS_INLINE_FALLBACK"):
-            raise
-        message = "Redis недоступен: фоновая задача выполняется в процессе веб-сервера."
-        log.warning("Redis unreachable; running %s inline (development only)", func.__name__)
+    except RedisError:
+        if current_app.config.get("JOBS_INLINE_FALLBACK"):
+            log.warning("Redis unreachable; running %s inline (development only)", func.__name__)
+            message = "Redis недоступен: фоновая задача выполняется в процессе веб-сервера."
+            app = current_app._get_current_object()
+            threading.Thread(target=_run_in_app, args=(app, func, args, kwargs), daemon=True).start()
+        else:
+            log.exception("Redis unreachable; %s%s will be enqueued again by the sweeper", func.__name__, args)
+            message = "Очередь фоновых задач недоступна: задача сохранена и запустится автоматически позже."
         if has_request_context():
             flash(message, "warning")
-        app = current_app._get_current_object()
-        threading.Thread(target=_run_in_app, args=(app, func, args, kwargs), daemon=True).start()
 
 
 def _run_in_app(app, func, args, kwargs) -> None:

@@ -1,5 +1,6 @@
 """Organisation: regions (СЗН), centres (ЦЗН), departments, staff users, roles, consents."""
 
+import hashlib
 from datetime import date, datetime
 
 from flask_login import UserMixin
@@ -143,6 +144,14 @@ class User(UserMixin, SearchableMixin, ScopedMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def session_fingerprint(self) -> str:
+        """Changes with the password, so sessions and remember-me cookies of the old one stop working."""
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_fingerprint}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -44,7 +44,12 @@ def user_for_token(token: str) -> User | None:
 
 
 def send_password_link(user: User, *, invitation: bool, actor=None) -> None:
-    """E-mail a set-password link: an invitation for a new user or an admin-issued reset."""
+    """E-mail a set-password link: an invitation for a new user or an admin-issued reset.
+
+    A reset also clears the old password, which signs the user out everywhere.
+    """
+    if not invitation:
+        user.password_hash = None
     link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("auth.reset", token=reset_token(user))
     if invitation:
         subject = "Приглашение в cxm"

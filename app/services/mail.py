@@ -1,5 +1,6 @@
 """Outgoing mail: every message lands in the outbox; SMTP delivery runs as a job."""
 
+import re
 import smtplib
 from email.message import EmailMessage
 
@@ -9,6 +10,10 @@ from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.models.base import utcnow
 from app.models.mail import OutboxMessage
+
+# Set-password links are secrets: once delivered, the outbox copy (read by admins) hides them.
+ONE_TIME_LINK = re.compile(r"\S+/reset/[\w.\-]+")
+HIDDEN_LINK = "[ссылка скрыта после отправки]"
 
 
 def send(recipient: str, subject: str, body: str, attachments: list[dict] | None = None) -> OutboxMessage:
@@ -44,3 +49,4 @@ def deliver_now(message: OutboxMessage) -> None:
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
         smtp.send_message(email)
     message.status, message.sent_at = "sent", utcnow()
+    message.body = ONE_TIME_LINK.sub(HIDDEN_LINK, message.body)

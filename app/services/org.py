@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models.base import normalise
+from app.models.base import ScopedMixin, normalise
 from app.models.org import ROLES, Centre, ContactAssignment, Department, Region, RoleAssignment, User
 from app.services import audit
-from app.services.policy import Scope, can
+from app.services.policy import Scope, can, scoped, with_branches
 
 AUDITED_FIELDS = {
     Region: ("name", "aliases", "authority_name", "network_type", "managing_centre_id"),
@@ -44,8 +44,9 @@ def search(stmt, model, q: str | None):
 
 
 def search_users(stmt, q: str | None, viewer):
-    """Search staff by name or position; by e-mail only for viewers allowed to see e-mails."""
+    """Search staff by name or position; by e-mail only among users whose e-mails the viewer may see."""
     if q and "@" in q and can(viewer, "personal.view"):
+        stmt = scoped(stmt, User, viewer, "personal.view")
         return stmt.where(func.lower(User.email).contains(q.strip().lower(), autoescape=True))
     return search(stmt, User, q)
 
@@ -63,6 +64,7 @@ def save(obj, values: dict, actor=None, action: str | None = None):
     fields = AUDITED_FIELDS[type(obj)]
     is_new = obj.id is None
     before = {} if is_new else audit.snapshot(obj, fields)
+    old_region_id = getattr(obj, "region_id", None)
     for name, value in values.items():
         setattr(obj, name, value)
     if isinstance(obj, Department) and obj.centre_id:
@@ -72,6 +74,8 @@ def save(obj, values: dict, actor=None, action: str | None = None):
     if is_new:
         db.session.add(obj)
     db.session.flush()
+    if isinstance(obj, Centre) and not is_new and obj.region_id != old_region_id:
+        _move_with_centre(obj)
     after = audit.snapshot(obj, fields)
     old, new = changed = audit.changed(before, after)
     if is_new or any(changed):
@@ -80,6 +84,42 @@ def save(obj, values: dict, actor=None, action: str | None = None):
             action or f"{name}.{'create' if is_new else 'update'}", obj, before=old or None, after=new, actor=actor
         )
     return obj
+
+
+def descends(centre, ancestor) -> bool:
+    """Whether `ancestor` is `centre` itself or one of its head centres (planned records allowed)."""
+    seen = set()
+    while centre is not None and id(centre) not in seen:
+        if centre is ancestor:
+            return True
+        seen.add(id(centre))
+        centre = getattr(centre, "parent", None)
+    return False
+
+
+def parent_problem(centre: Centre | None, region_id: int, parent: Centre | None) -> str | None:
+    """Why `parent` cannot be the head centre of `centre` in region `region_id`; None if it can."""
+    if parent is None:
+        return None
+    if parent.region_id != region_id:
+        return "Головной центр должен быть из того же региона."
+    if centre is not None and descends(parent, centre):
+        return "Головной центр не может быть самим центром или его филиалом."
+    return None
+
+
+def _move_with_centre(centre: Centre) -> None:
+    """A centre moved to another region takes its branches and everything scoped to them along."""
+    ids = with_branches({centre.id})
+    scoped_models = [m.class_ for m in db.Model.registry.mappers if issubclass(m.class_, ScopedMixin)]
+    for model in (Centre, Department, RoleAssignment, *scoped_models):
+        column = model.id if model is Centre else model.centre_id
+        db.session.execute(update(model).where(column.in_(ids)).values(region_id=centre.region_id))
+    db.session.execute(
+        update(Region)
+        .where(Region.managing_centre_id.in_(ids), Region.id != centre.region_id)
+        .values(managing_centre_id=None)
+    )
 
 
 def _place_user(user: User) -> None:

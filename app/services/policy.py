@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, or_, select
 
 from app.extensions import db
-from app.models.org import Centre, Region
+from app.models.org import Centre, Region, User
 
 _READ = {"org.view", "user.view", "attachment.view"}
 _STAFF = _READ | {"attachment.manage"}
@@ -74,7 +74,7 @@ class Visibility:
         return region_id is not None and region_id in self.region_ids
 
 
-def _descendants(centre_ids: set[int]) -> set[int]:
+def with_branches(centre_ids: set[int]) -> set[int]:
     """The given centres and all their branch offices, however deep."""
     result, frontier = set(centre_ids), set(centre_ids)
     while frontier:
@@ -104,7 +104,7 @@ def visibility(user, permission: str) -> Visibility:
         else:
             vis.region_ids.add(assignment.region_id)
     if not vis.everything:
-        vis.centre_ids = _descendants(direct_centres) if direct_centres else set()
+        vis.centre_ids = with_branches(direct_centres) if direct_centres else set()
         if vis.region_ids:
             vis.centre_ids |= set(db.session.scalars(select(Centre.id).where(Centre.region_id.in_(vis.region_ids))))
     cache[key] = vis
@@ -116,7 +116,27 @@ def can(user, action: str, obj=None) -> bool:
     vis = visibility(user, action)
     if obj is None:
         return vis.everything or bool(vis.region_ids or vis.centre_ids)
-    return vis.covers(getattr(obj, "region_id", None), getattr(obj, "centre_id", None))
+    if not vis.covers(getattr(obj, "region_id", None), getattr(obj, "centre_id", None)):
+        return False
+    rule = _OBJECT_RULES.get((action, type(obj)))
+    return rule is None or rule(user, obj)
+
+
+def _holds_no_wider_powers(actor, account: User) -> bool:
+    """An account is managed only by someone whose powers cover every role it holds.
+
+    Otherwise an HR officer could change a director's e-mail or reset their password and
+    take over rights wider than their own.
+    """
+    own = {permission for a in actor.roles for permission in ROLE_PERMISSIONS.get(a.role, ())}
+    return all(
+        can(actor, "role.grant", assignment)
+        or (can(actor, "user.manage", assignment) and ROLE_PERMISSIONS.get(assignment.role, set()) <= own)
+        for assignment in account.roles
+    )
+
+
+_OBJECT_RULES = {("user.manage", User): _holds_no_wider_powers}
 
 
 def scope_filter(model, user, permission: str):

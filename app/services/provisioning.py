@@ -587,21 +587,10 @@ class _Planner:
         own = row.target if row.target is not None else New(row.line, row.values["name"])
         if parent is None:
             row.error(f"головной центр «{name}» не найден: он должен быть уже загружен или стоять выше в файле.")
-        elif parent == own or isinstance(parent, Centre) and self.descends(parent, own):
+        elif parent == own or isinstance(parent, Centre) and org.descends(parent, own):
             row.error("головной центр не может быть самим центром или его филиалом.")
         elif isinstance(parent, New) or self.may(row, "org.manage", parent, f"центр «{parent.name}»"):
             self.put(row, "parent", "parent_id", parent, getattr(row.target, "parent", None))
-
-    @staticmethod
-    def descends(centre: Centre, ancestor) -> bool:
-        """Whether `ancestor` is `centre` or one of its head centres."""
-        seen = set()
-        while centre is not None and centre.id not in seen:
-            if centre is ancestor:
-                return True
-            seen.add(centre.id)
-            centre = centre.parent
-        return False
 
     def contact(self, row: PlannedRow, email: str) -> None:
         """Plan a new contact person; the current one is closed by org.set_contact on apply."""

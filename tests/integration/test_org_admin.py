@@ -8,7 +8,6 @@ from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.mail import OutboxMessage
 from app.models.org import Centre, ContactAssignment, Region, RoleAssignment, User
-from tests.conftest import PASSWORD
 
 
 def test_region_create_validates_and_audits(make, login, client):
@@ -163,16 +162,21 @@ def test_admin_issued_reset_and_password_change(make, login, client):
     person = make.user(("employee", centre), centre=centre)
     login(make.user(("admin", None)))
     client.post(f"/admin/users/{person.id}/reset")
-    assert "Сброс пароля" in db.session.scalar(select(OutboxMessage)).subject
+    message = db.session.scalar(select(OutboxMessage))
+    assert "Сброс пароля" in message.subject
     client.post("/logout")
-    login(person)
+    link = re.search(r"http://[^/]+(/reset/\S+)", message.body).group(1)
+    data = {"password": "Сброшенный-2026", "confirm": "Сброшенный-2026"}
+    assert client.post(link, data=data).status_code == 303
+    login(person, "Сброшенный-2026")
     page = client.post(
         "/account/password",
         data={"current": "неверный", "password": "Новый-пароль-2026", "confirm": "Новый-пароль-2026"},
     ).get_data(as_text=True)
     assert "Текущий пароль введён неверно" in page
     response = client.post(
-        "/account/password", data={"current": PASSWORD, "password": "Новый-пароль-2026", "confirm": "Новый-пароль-2026"}
+        "/account/password",
+        data={"current": "Сброшенный-2026", "password": "Новый-пароль-2026", "confirm": "Новый-пароль-2026"},
     )
     assert response.status_code == 303
     db.session.refresh(person)

@@ -114,6 +114,7 @@ def test_error_pages_are_russian(make, login, client):
 def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
     from app.config import build_config
 
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://cxm.example.ru")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         build_config(str(tmp_path), {"ENV": "production"})

@@ -1,5 +1,5 @@
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from app.blueprints.account import bp
 from app.blueprints.account.forms import ChangePasswordForm, ConsentForm, TokenForm
@@ -37,7 +37,8 @@ def password():
         else:
             auth.set_password(_me(), form.password.data)
             db.session.commit()
-            flash("Пароль изменён.", "success")
+            login_user(_me())  # this session continues; every other one ends with the old password
+            flash("Пароль изменён. На других устройствах войдите заново.", "success")
             return redirect(url_for("account.profile"), 303)
     return render_template("account/password.html", form=form)
 

@@ -2,13 +2,14 @@
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import CentreForm, ContactForm, DepartmentForm, RegionForm, RoleForm, UserForm
 from app.blueprints.htmx import render
+from app.blueprints.listing import arg_id, paginate
 from app.extensions import db
 from app.forms import choices
 from app.models.org import Centre, Department, Region, RoleAssignment, User
@@ -22,10 +23,6 @@ def _me():
 
 def _aliases(text: str | None) -> list[str]:
     return [a.strip() for a in (text or "").split(";") if a.strip()]
-
-
-def _page(stmt):
-    return db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
 
 
 def _visible(model, permission="org.view"):
@@ -49,7 +46,7 @@ def regions():
     q = request.args.get("q", "")
     stmt = org.search(_visible(Region), Region, q)
     stmt, sort = org.sort(stmt, {"name": Region.name, "created": Region.created_at}, request.args.get("sort"), "name")
-    return render("admin/regions.html", "admin/_regions.html", page=_page(stmt), q=q, sort=sort)
+    return render("admin/regions.html", "admin/_regions.html", page=paginate(stmt), q=q, sort=sort)
 
 
 def _region_form(region: Region | None) -> RegionForm:
@@ -106,7 +103,7 @@ def region(region_id: int):
 @permission_required("org.view")
 def centres():
     q = request.args.get("q", "")
-    region_id = request.args.get("region", type=int)
+    region_id = arg_id("region")
     stmt = org.search(_visible(Centre), Centre, q)
     if region_id:
         stmt = stmt.where(Centre.region_id == region_id)
@@ -118,7 +115,7 @@ def centres():
     return render(
         "admin/centres.html",
         "admin/_centres.html",
-        page=_page(stmt),
+        page=paginate(stmt),
         q=q,
         sort=sort,
         regions=regions,
@@ -136,7 +133,7 @@ def centre_edit(centre_id: int | None = None):
     if request.method == "GET" and centre is not None:
         form.aliases.data = "; ".join(centre.aliases)
     if request.method == "GET" and centre is None:
-        form.region_id.data = request.args.get("region", type=int)
+        form.region_id.data = arg_id("region")
     form.region_id.choices = _choices(Region, "org.manage", blank="— выберите регион —")
     form.parent_id.choices = _choices(Centre, "org.manage", blank="— нет, самостоятельный центр —")
     if form.validate_on_submit():
@@ -144,8 +141,8 @@ def centre_edit(centre_id: int | None = None):
         parent = db.session.get(Centre, form.parent_id.data) if form.parent_id.data else None
         if region is None or not can(current_user, "org.manage", Scope(region.id, None)):
             form.region_id.errors.append("Выберите регион из списка.")
-        elif parent is not None and (parent.region_id != region.id or (centre and parent.id == centre.id)):
-            form.parent_id.errors.append("Головной центр должен быть другим центром того же региона.")
+        elif problem := org.parent_problem(centre, region.id, parent):
+            form.parent_id.errors.append(problem)
         else:
             centre = org.save(
                 centre or Centre(),
@@ -235,7 +232,7 @@ def users():
         request.args.get("sort"),
         "name",
     )
-    page = _page(stmt)
+    page = paginate(stmt)
     personal_data.record_access(page.items, "view")
     db.session.commit()
     args = {"q": q, "role": request.args.get("role", "")}

@@ -4,13 +4,13 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 
 from app.blueprints.api import bp, openapi, schemas
+from app.blueprints.listing import MAX_ID
 from app.extensions import db
 from app.models.org import ROLES, Centre, Region, RoleAssignment, User
 from app.services import api_tokens, org, personal_data
 from app.services.policy import can, scoped
 
 PUBLIC_ENDPOINTS = {"api.openapi_json"}
-MAX_ID = 2**31 - 1  # larger values overflow an INTEGER column on PostgreSQL
 
 TOKEN_MISSING = "Требуется токен API: заголовок Authorization: Bearer <токен>."
 TOKEN_INVALID = "Токен API недействителен или отозван."
@@ -102,9 +102,7 @@ def _visible(model, user: User, permission: str):
 
 def _one(model, object_id: int, user: User, permission: str):
     """A record within the caller's scope; a foreign or missing one is a 404."""
-    obj = None
-    if object_id <= MAX_ID:
-        obj = db.session.scalar(_visible(model, user, permission).where(model.id == object_id))
+    obj = db.session.scalar(_visible(model, user, permission).where(model.id == object_id))
     if obj is None:
         raise ApiError(404, NOT_FOUND)
     return obj

@@ -15,8 +15,19 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _login_account() -> str:
+    """Rate-limit key for failed sign-ins to one account, from whichever address they come."""
+    return "login-account:" + request.form.get("email", "").strip().lower()[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=_login_account,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 303,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from app.blueprints.htmx import render
 from app.blueprints.jobs import bp
+from app.blueprints.listing import paginate
 from app.extensions import db
-from app.jobs.demo import count_steps
 from app.models.jobs import JobRun
 from app.services import jobs
 from app.services.policy import get_or_404, permission_required, scoped
@@ -15,7 +15,7 @@ from app.services.policy import get_or_404, permission_required, scoped
 @permission_required("job.view")
 def index():
     stmt = scoped(select(JobRun), JobRun, current_user, "job.view").order_by(JobRun.id.desc())
-    page = db.paginate(stmt, per_page=25, error_out=False)
+    page = paginate(stmt, per_page=25)
     return render_template("jobs/index.html", page=page)
 
 
@@ -24,7 +24,6 @@ def index():
 def start_demo():
     run = jobs.start(
         "demo",
-        count_steps,
         user=current_user,
         params={"steps": 10, "delay": 0.3},
         region_id=current_user.region_id,

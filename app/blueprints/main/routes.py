@@ -25,7 +25,7 @@ ROLE_HOME = {
 @login_required
 def home():
     cards = [
-        {"role": a.role, "label": ROLES[a.role], "scope": a.scope_label, "text": ROLE_HOME[a.role]}
+        {"role": a.role, "label": ROLES.get(a.role, a.role), "scope": a.scope_label, "text": ROLE_HOME.get(a.role, "")}
         for a in current_user.roles
     ]
     return render_template("main/home.html", cards=cards)

@@ -1,0 +1,38 @@
+"""Re-enqueue work whose enqueue was lost because Redis was down when it was committed."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.jobs import _app, get_queue
+from app.models.base import utcnow
+from app.models.jobs import JobRun
+from app.models.mail import OutboxMessage
+
+STRANDED_AFTER = timedelta(minutes=10)
+
+
+def requeue_stranded() -> dict:
+    """Enqueue again job runs still queued and mail still pending after `STRANDED_AFTER`.
+
+    Both jobs skip work already done, so a run enqueued twice does not run twice.
+    """
+    from app.jobs.mail import deliver
+    from app.services.jobs import JOB_KINDS, job_function
+
+    with _app().app_context():
+        cutoff = utcnow() - STRANDED_AFTER
+        queue = get_queue()
+        runs = db.session.scalars(
+            select(JobRun).where(JobRun.status == "queued", JobRun.created_at < cutoff, JobRun.kind.in_(JOB_KINDS))
+        ).all()
+        for run in runs:
+            queue.enqueue(job_function(run.kind), run.id, **run.params)
+        message_ids = db.session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.created_at < cutoff)
+        ).all()
+        for message_id in message_ids:
+            queue.enqueue(deliver, message_id)
+        db.session.remove()
+        return {"runs": len(runs), "messages": len(message_ids)}
