@@ -58,11 +58,27 @@ class AxeChecker:
         self.page = page
         self.violations = []
 
+    def check_loaded(self):
+        """Check a page that just loaded, unless the test has already navigated away from it."""
+        from playwright.sync_api import Error
+
+        try:
+            self.check()
+        except Error as error:
+            if "context was destroyed" not in str(error):
+                raise
+
     def check(self):
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+            # one run at a time: the automatic check on "load" may overlap a test's own check
+            """async (tags) => {
+                const options = {runOnly: {type: 'tag', values: tags}};
+                window.__axeRun = (window.__axeRun || Promise.resolve()).then(() => axe.run(document, options));
+                return await window.__axeRun;
+            }""",
+            AXE_TAGS,
         )
         for violation in result["violations"]:
             if violation["impact"] in ("serious", "critical"):
@@ -77,7 +93,7 @@ def page(browser, live_server):
     page = context.new_page()
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server) else route.abort())
     axe = AxeChecker(page)
-    page.on("load", lambda _: None)
+    page.on("load", lambda _: axe.check_loaded())  # hx-boost swaps fire no "load": tests call page.axe.check()
     page.axe = axe
     yield page
     context.close()

@@ -13,18 +13,23 @@ def _me():
     return current_user._get_current_object()
 
 
-@bp.route("/")
-@login_required
-def profile():
+def _profile(new_token: str | None = None):
+    """The profile page; a token just issued is shown once."""
     tokens = db.session.query(ApiToken).filter_by(user_id=current_user.id).order_by(ApiToken.id.desc()).all()
     return render_template(
         "account/profile.html",
         tokens=tokens,
-        token_form=TokenForm(),
-        consent_form=ConsentForm(),
+        token_form=TokenForm(formdata=None),
+        consent_form=ConsentForm(formdata=None),
         consents=consents.active_for_user(current_user),
-        new_token=None,
+        new_token=new_token,
     )
+
+
+@bp.route("/")
+@login_required
+def profile():
+    return _profile()
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -53,15 +58,7 @@ def create_token():
         return redirect(url_for("account.profile"), 303)
     token, plain = api_tokens.issue(_me(), form.name.data)
     db.session.commit()
-    tokens = db.session.query(ApiToken).filter_by(user_id=current_user.id).order_by(ApiToken.id.desc()).all()
-    return render_template(
-        "account/profile.html",
-        tokens=tokens,
-        token_form=TokenForm(formdata=None),
-        consent_form=ConsentForm(),
-        consents=consents.active_for_user(current_user),
-        new_token=plain,
-    )
+    return _profile(new_token=plain)
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
