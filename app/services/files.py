@@ -14,9 +14,7 @@ import tempfile
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from functools import partial
 from math import isfinite
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, Protocol
@@ -38,6 +36,9 @@ from app.services import audit
 OWNER_TYPES: dict[str, type] = {"Region": Region, "Centre": Centre, "Department": Department}
 
 MAX_URL_LENGTH = 2000
+MAX_IMAGE_PIXELS = 40_000_000  # larger images are refused before Pillow decodes them
+MAX_ZIP_ENTRIES = 10_000  # office files are zip containers: limits against zip bombs
+MAX_ZIP_UNPACKED = 200 * 1024 * 1024
 THUMBNAIL_SIZE = 320
 ALLOWED_LABEL = "PDF, Word, Excel, PowerPoint, OpenDocument, изображения (JPEG, PNG, GIF, WebP, TIFF), TXT, CSV"
 _CHUNK = 1024 * 1024
@@ -148,7 +149,7 @@ def limits_hint() -> str:
 
 # ---- content checks ------------------------------------------------------------------------
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Pillow format → content type; MPO (a phone's multi-picture JPEG) opens through the JPEG plugin
 IMAGE_TYPES = {
     "JPEG": "image/jpeg",
     "MPO": "image/jpeg",
@@ -157,36 +158,62 @@ IMAGE_TYPES = {
     "WEBP": "image/webp",
     "TIFF": "image/tiff",
 }
+_PILLOW_FORMATS = ["JPEG", "PNG", "GIF", "WEBP", "TIFF"]  # "MPO" here would make Image.open raise KeyError
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TOO_MANY_PIXELS = f"Изображение больше {MAX_IMAGE_PIXELS // 10**6} мегапикселей: уменьшите его и загрузите снова."
+_ZIP_BOMB = (
+    f"Документ слишком велик в распакованном виде (больше {MAX_ZIP_UNPACKED // 2**20} МБ "
+    f"или больше {MAX_ZIP_ENTRIES:_} частей внутри): сохраните его заново или разделите на несколько файлов."
+).replace("_", " ")
+_ODT = "application/vnd.oasis.opendocument.text"
+_ODS = "application/vnd.oasis.opendocument.spreadsheet"
+_OOXML = "application/vnd.openxmlformats-officedocument."
+# extension → (label for messages, content type)
+DOCUMENT_TYPES = {
+    ".pdf": ("PDF", "application/pdf"),
+    ".doc": ("Word", "application/msword"),
+    ".xls": ("Excel", "application/vnd.ms-excel"),
+    ".docx": ("Word", _OOXML + "wordprocessingml.document"),
+    ".xlsx": ("Excel", _OOXML + "spreadsheetml.sheet"),
+    ".pptx": ("PowerPoint", _OOXML + "presentationml.presentation"),
+    ".odt": ("OpenDocument", _ODT),
+    ".ods": ("OpenDocument", _ODS),
+}
+_OOXML_FOLDERS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
+TEXT_TYPES = {".txt": "text/plain", ".csv": "text/csv"}
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff"}
+ALLOWED_EXTENSIONS = sorted(set(DOCUMENT_TYPES) | set(TEXT_TYPES) | IMAGE_EXTENSIONS)
 
 
-def _is_pdf(data: BinaryIO) -> bool:
-    return b"%PDF-" in data.read(1024)
-
-
-def _is_ole(data: BinaryIO) -> bool:
-    return data.read(8) == _OLE_MAGIC
-
-
-def _zip_names(data: BinaryIO) -> list[str]:
+def _zip_contents(data: BinaryIO) -> tuple[set[str], str]:
+    """Entry names and the ODF `mimetype` of a zip container (empty if it is not one); refuses zip bombs."""
     try:
-        with zipfile.ZipFile(data) as archive:
-            return archive.namelist()
+        archive = zipfile.ZipFile(data)
     except (zipfile.BadZipFile, OSError, ValueError):
-        return []
+        return set(), ""
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_ZIP_UNPACKED:
+            raise FileRejected(_ZIP_BOMB)
+        try:
+            with archive.open("mimetype") as member:
+                mimetype = member.read(200).decode("ascii", "replace").strip()
+        except Exception:  # no such entry, or a damaged or encrypted one
+            mimetype = ""
+    return {entry.filename for entry in entries}, mimetype
 
 
-def _is_ooxml(folder: str, data: BinaryIO) -> bool:
-    names = _zip_names(data)
-    return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
-
-
-def _is_odf(mimetype: str, data: BinaryIO) -> bool:
-    try:
-        with zipfile.ZipFile(data) as archive:
-            return archive.read("mimetype").decode("ascii", "replace").strip() == mimetype
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return False
+def _is_document(ext: str, data: BinaryIO) -> bool:
+    """Whether the content is what the extension of an office document or PDF says."""
+    if ext == ".pdf":
+        return b"%PDF-" in data.read(1024)
+    if ext in {".doc", ".xls"}:
+        return data.read(8) == _OLE_MAGIC
+    names, mimetype = _zip_contents(data)
+    if ext in _OOXML_FOLDERS:
+        return "[Content_Types].xml" in names and any(name.startswith(_OOXML_FOLDERS[ext]) for name in names)
+    return mimetype == DOCUMENT_TYPES[ext][1]
 
 
 def _text_charset(data: BinaryIO) -> str | None:
@@ -200,25 +227,6 @@ def _text_charset(data: BinaryIO) -> str | None:
             continue
         return charset
     return None
-
-
-_ODT = "application/vnd.oasis.opendocument.text"
-_ODS = "application/vnd.oasis.opendocument.spreadsheet"
-_OOXML = "application/vnd.openxmlformats-officedocument."
-# extension → (label for messages, content type, content check)
-DOCUMENT_TYPES: dict[str, tuple[str, str, Callable[[BinaryIO], bool]]] = {
-    ".pdf": ("PDF", "application/pdf", _is_pdf),
-    ".doc": ("Word", "application/msword", _is_ole),
-    ".xls": ("Excel", "application/vnd.ms-excel", _is_ole),
-    ".docx": ("Word", _OOXML + "wordprocessingml.document", partial(_is_ooxml, "word/")),
-    ".xlsx": ("Excel", _OOXML + "spreadsheetml.sheet", partial(_is_ooxml, "xl/")),
-    ".pptx": ("PowerPoint", _OOXML + "presentationml.presentation", partial(_is_ooxml, "ppt/")),
-    ".odt": ("OpenDocument", _ODT, partial(_is_odf, _ODT)),
-    ".ods": ("OpenDocument", _ODS, partial(_is_odf, _ODS)),
-}
-TEXT_TYPES = {".txt": "text/plain", ".csv": "text/csv"}
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff"}
-ALLOWED_EXTENSIONS = sorted(set(DOCUMENT_TYPES) | set(TEXT_TYPES) | IMAGE_EXTENSIONS)
 
 
 class ExifFacts(NamedTuple):
@@ -283,41 +291,47 @@ def read_exif(image: Image.Image, zone: tzinfo) -> ExifFacts:
     return ExifFacts(taken_at, latitude, longitude)
 
 
+def _open_image(data: BinaryIO) -> Image.Image:
+    """Open (not decode) a raster image; one above MAX_IMAGE_PIXELS is refused."""
+    try:
+        image = Image.open(data, formats=_PILLOW_FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):  # the warning when warnings are errors
+        raise FileRejected(_TOO_MANY_PIXELS) from None
+    if image.width * image.height > MAX_IMAGE_PIXELS:
+        image.close()
+        raise FileRejected(_TOO_MANY_PIXELS)
+    return image
+
+
 def _inspect_image(data: BinaryIO, zone: tzinfo) -> tuple[str, ExifFacts] | None:
     """The content type and EXIF facts of a raster image Pillow recognises, else None."""
     try:
-        with Image.open(data, formats=list(IMAGE_TYPES)) as image:
-            content_type = IMAGE_TYPES[image.format]
-            facts = read_exif(image, zone)
-            image.verify()
-    except Exception:  # not an image, a damaged one, or a decompression bomb
+        with _open_image(data) as image:
+            image.verify()  # must come straight after open: a PNG refuses it once EXIF was read
+        data.seek(0)
+        with _open_image(data) as image:
+            return IMAGE_TYPES[image.format], read_exif(image, zone)
+    except FileRejected:
+        raise
+    except Exception:  # not an image, or a damaged one
         return None
-    return content_type, facts
-
-
-def _type_label(ext: str) -> str:
-    if ext in IMAGE_EXTENSIONS:
-        return "изображение"
-    if ext in TEXT_TYPES:
-        return "текст"
-    return DOCUMENT_TYPES[ext][0]
 
 
 def sniff(ext: str, data: BinaryIO, zone: tzinfo) -> tuple[str, ExifFacts]:
     """The content type of a file whose extension is allowed, checked against its content."""
     data.seek(0)
     if ext in IMAGE_EXTENSIONS:
-        result = _inspect_image(data, zone)
+        label, result = "изображение", _inspect_image(data, zone)
     elif ext in TEXT_TYPES:
         charset = _text_charset(data)
-        result = (f"{TEXT_TYPES[ext]}; charset={charset}", ExifFacts()) if charset else None
+        label, result = "текст", (f"{TEXT_TYPES[ext]}; charset={charset}", ExifFacts()) if charset else None
     else:
-        _, content_type, check = DOCUMENT_TYPES[ext]
-        result = (content_type, ExifFacts()) if check(data) else None
+        label, content_type = DOCUMENT_TYPES[ext]
+        result = (content_type, ExifFacts()) if _is_document(ext, data) else None
     data.seek(0)
     if result is None:
         raise FileRejected(
-            f"Содержимое файла не похоже на {_type_label(ext)}, хотя расширение {ext}. "
+            f"Содержимое файла не похоже на {label}, хотя расширение {ext}. "
             "Проверьте файл или сохраните его заново в нужном формате."
         )
     return result
@@ -348,7 +362,8 @@ def _copy_limited(stream: BinaryIO, target: BinaryIO, limit: int) -> tuple[int, 
 # ---- use cases -----------------------------------------------------------------------------
 
 
-def _new_attachment(owner, user, description: str, **values) -> Attachment:
+def _add(owner, user, description: str, **values) -> Attachment:
+    """Insert an attachment of `owner` and audit it on the owner."""
     attachment = Attachment(
         object_type=type(owner).__name__,
         object_id=owner.id,
@@ -359,6 +374,8 @@ def _new_attachment(owner, user, description: str, **values) -> Attachment:
         **values,
     )
     db.session.add(attachment)
+    db.session.flush()
+    audit.record("attachment.add", owner, actor=user, after={"attachment": attachment.label})
     return attachment
 
 
@@ -374,25 +391,22 @@ def attach_file(owner, file_storage, user, description: str = "") -> Attachment:
         key = f"{utcnow():%Y/%m}/{uuid.uuid4().hex}"
         store = storage()
         store.save(key, spool)
-    attachment = _new_attachment(
-        owner,
-        user,
-        description,
-        kind="file",
-        original_name=name,
-        storage_key=key,
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-        **facts._asdict(),
-    )
     try:
-        db.session.flush()
+        return _add(
+            owner,
+            user,
+            description,
+            kind="file",
+            original_name=name,
+            storage_key=key,
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+            **facts._asdict(),
+        )
     except Exception:
         store.delete(key)
         raise
-    audit.record("attachment.add", owner, actor=user, after={"attachment": name})
-    return attachment
 
 
 def is_web_url(url: str | None) -> bool:
@@ -413,19 +427,15 @@ def attach_url(owner, url: str, user, description: str = "") -> Attachment:
         raise FileRejected(f"Ссылка длиннее {MAX_URL_LENGTH} символов: сократите её.")
     if not is_web_url(url):
         raise FileRejected("Ссылка должна начинаться с http:// или https://")
-    attachment = _new_attachment(owner, user, description, kind="url", url=url)
-    db.session.flush()
-    audit.record("attachment.add", owner, actor=user, after={"attachment": url})
-    return attachment
+    return _add(owner, user, description, kind="url", url=url)
 
 
 def remove(attachment: Attachment, user) -> None:
     """Soft-delete: hide the attachment, keep the stored file and the row for the audit trail."""
     attachment.deleted_at = utcnow()
-    owner = owner_of(attachment)
     audit.record(
         "attachment.remove",
-        owner,
+        owner_of(attachment),
         actor=user,
         before={"attachment": attachment.label},
         object_type=attachment.object_type,
@@ -474,18 +484,15 @@ def thumbnail(attachment: Attachment) -> BinaryIO | None:
     if store.exists(key):
         return store.open(key)
     try:
-        with store.open(attachment.storage_key) as source, Image.open(source, formats=list(IMAGE_TYPES)) as image:
+        with store.open(attachment.storage_key) as source, _open_image(source) as image:
             image.draft("RGB", (THUMBNAIL_SIZE * 2, THUMBNAIL_SIZE * 2))
             preview = ImageOps.exif_transpose(image)
             preview.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-            if preview.mode in ("RGBA", "LA", "P"):
-                preview = preview.convert("RGBA")
-                background = Image.new("RGB", preview.size, "white")
-                background.paste(preview, mask=preview.getchannel("A"))
-                preview = background
+            if preview.mode in ("RGBA", "LA", "P"):  # transparency becomes white, not black
+                preview = Image.alpha_composite(Image.new("RGBA", preview.size, "white"), preview.convert("RGBA"))
             buffer = io.BytesIO()
             preview.convert("RGB").save(buffer, "JPEG", quality=85)
-    except Exception:  # a damaged image or a lost file: no preview rather than an error page
+    except Exception:  # a damaged or oversized image, or a lost file: no preview rather than an error page
         return None
     buffer.seek(0)
     store.save(key, buffer)

@@ -2,7 +2,9 @@
 
 import io
 import re
+import zipfile
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,6 +17,7 @@ from werkzeug.test import stream_encode_multipart
 from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.files import Attachment
+from app.services import files
 
 PROTOCOL = "Протокол №1 от 5 марта.pdf"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -43,6 +46,25 @@ def jpeg_with_exif() -> bytes:
     gps[ExifTags.GPS.GPSLongitude] = (44.0, 0.0, 21.24)
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 800), "seagreen").save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def huge_png(side: int = 9000) -> bytes:
+    """A PNG a few kilobytes long that declares side × side pixels."""
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@cache
+def docx_bomb() -> bytes:
+    """A valid-looking .docx of about 200 KB that unpacks to just over MAX_ZIP_UNPACKED."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<x/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            for _ in range(files.MAX_ZIP_UNPACKED // 2**20 + 1):
+                member.write(bytes(2**20))
     return buffer.getvalue()
 
 
@@ -159,6 +181,17 @@ def test_panel_is_a_page_and_a_partial(client, director, centre):
 
     boosted = client.get(panel_url(centre), headers={**HTMX, "HX-Boosted": "true"}).get_data(as_text=True)
     assert "<!doctype html>" in boosted
+    restore = {**HTMX, "HX-History-Restore-Request": "true"}
+    assert "<!doctype html>" in client.get(panel_url(centre), headers=restore).get_data(as_text=True)
+
+
+def test_boosted_upload_returns_to_the_page_like_a_plain_one(client, director, centre):
+    page = f"http://localhost/admin/centres/{centre.id}"
+    boosted = {**HTMX, "HX-Boosted": "true", "Referer": page}
+    response = upload(client, centre, PROTOCOL, PDF, headers=boosted)
+    assert response.status_code == 303 and response.headers["Location"] == f"/admin/centres/{centre.id}"
+    refused = upload(client, centre, "setup.exe", b"MZ", headers=boosted)  # errors are flashed, not a bare panel
+    assert refused.status_code == 303 and refused.headers["Location"] == f"/admin/centres/{centre.id}"
 
 
 def test_centre_page_loads_the_panel(client, director, centre):
@@ -212,18 +245,42 @@ def test_bad_files_are_refused(app, client, director, centre, name, content, mes
     assert attachment_count() == 0 and stored_files(app) == before
 
 
-def test_link_is_attached_and_followed(client, director, centre):
-    url = "https://trudvsem.ru/отчёт?id=1"
+def test_link_opens_directly_and_never_through_cxm(client, director, centre):
+    url = "https://trudvsem.ru/отчёт?id=1&tab=2"
     response = upload(client, centre, url=url, description="Карточка на портале", headers=HTMX)
     assert response.status_code == 303
     attachment = only_attachment()
     assert (attachment.kind, attachment.url, attachment.storage_key) == ("url", url, None)
 
+    link = (
+        '<a href="https://trudvsem.ru/отчёт?id=1&amp;tab=2" target="_blank" rel="noopener noreferrer" '
+        'class="text-break">https://trudvsem.ru/отчёт?id=1&amp;tab=2'
+        '<span class="visually-hidden"> (откроется в новой вкладке)</span></a>'
+    )
+    for headers in (HTMX, {}):  # the partial and the whole page
+        panel = client.get(panel_url(centre), headers=headers).get_data(as_text=True)
+        assert link in panel and "Карточка на портале" in panel
+        assert f"/files/{attachment.id}/download" not in panel
+    # No redirect through cxm: an open redirect that would also leak the referring page.
+    assert client.get(f"/files/{attachment.id}/download", buffered=True).status_code == 404
+    assert client.get(f"/files/{attachment.id}/preview", buffered=True).status_code == 404
+
+
+def test_stored_link_that_is_not_web_is_shown_as_text(client, director, centre):
+    db.session.add(
+        Attachment(
+            object_type="Centre",
+            object_id=centre.id,
+            region_id=centre.region_id,
+            centre_id=centre.id,
+            kind="url",
+            url="javascript:alert(1)",
+        )
+    )
+    db.session.commit()
     panel = client.get(panel_url(centre), headers=HTMX).get_data(as_text=True)
-    assert url in panel and "Карточка на портале" in panel
-    follow = client.get(f"/files/{attachment.id}/download", buffered=True)
-    assert follow.status_code == 302
-    assert follow.headers["Location"] == "https://trudvsem.ru/%D0%BE%D1%82%D1%87%D1%91%D1%82?id=1"
+    assert '<span class="text-break">javascript:alert(1)</span>' in panel
+    assert 'href="javascript' not in panel
 
 
 @pytest.mark.parametrize(
@@ -267,6 +324,59 @@ def test_photo_gets_a_preview_and_exif_facts(app, client, director, centre):
 
     inline = client.get(f"/files/{attachment.id}/download?inline=1", buffered=True)
     assert inline.headers["Content-Disposition"].startswith("inline;")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("План зала.png", huge_png(9000), "Изображение больше 40 мегапикселей: уменьшите его и загрузите снова."),
+        ("План зала.png", huge_png(15000), "Изображение больше 40 мегапикселей"),  # Pillow's own bomb error
+        ("Отчёт.docx", None, "Документ слишком велик в распакованном виде (больше 200 МБ или больше 10 000 частей"),
+    ],
+    ids=["81-megapixels", "225-megapixels", "docx-zip-bomb"],
+)
+def test_bombs_are_refused_with_a_message(app, client, director, centre, name, content, message):
+    before = stored_files(app)
+    response = upload(client, centre, name, content or docx_bomb(), headers=HTMX)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html and 'aria-invalid="true"' in html
+    assert attachment_count() == 0 and stored_files(app) == before
+
+
+def test_no_preview_for_an_oversized_image_stored_earlier(app, client, director, centre):
+    key = "2025/01/" + "0" * 32
+    files.storage().save(key, io.BytesIO(huge_png(9000)))
+    attachment = Attachment(
+        object_type="Centre",
+        object_id=centre.id,
+        region_id=centre.region_id,
+        centre_id=centre.id,
+        kind="file",
+        original_name="Старый план.png",
+        storage_key=key,
+        content_type="image/png",
+    )
+    db.session.add(attachment)
+    db.session.commit()
+    assert client.get(f"/files/{attachment.id}/preview", buffered=True).status_code == 404
+    assert not (storage_dir(app) / f"{key}.thumb.jpg").exists()
+
+
+def test_transparent_png_gets_a_preview_on_white(client, director, centre):
+    image = Image.new("RGBA", (400, 200), (0, 0, 0, 0))
+    image.paste((200, 0, 0, 255), (0, 0, 200, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    assert upload(client, centre, "Схема.png", buffer.getvalue(), headers=HTMX).status_code == 303
+    attachment = only_attachment()
+    assert attachment.content_type == "image/png"
+    preview = client.get(f"/files/{attachment.id}/preview", buffered=True)
+    assert preview.status_code == 200
+    with Image.open(io.BytesIO(preview.data)) as thumb:
+        assert thumb.size == (320, 160)
+        assert all(abs(a - b) < 8 for a, b in zip(thumb.getpixel((300, 80)), (255, 255, 255), strict=True))
+        assert thumb.getpixel((20, 80))[0] > 180
 
 
 def test_preview_is_only_for_images(client, director, centre):

@@ -10,6 +10,9 @@ from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
 
 from app.services.files import (
+    MAX_IMAGE_PIXELS,
+    MAX_ZIP_ENTRIES,
+    MAX_ZIP_UNPACKED,
     ExifFacts,
     FileRejected,
     clean_name,
@@ -169,3 +172,89 @@ def test_content_matching_the_extension_is_accepted(ext, data, content_type):
 def test_content_not_matching_the_extension_is_refused(ext, data):
     with pytest.raises(FileRejected, match="Содержимое файла не похоже"):
         sniff(ext, io.BytesIO(data), MOSCOW)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ext", "content_type"),
+    [
+        ("PNG", ".png", "image/png"),
+        ("GIF", ".gif", "image/gif"),
+        ("WEBP", ".webp", "image/webp"),
+        ("TIFF", ".tif", "image/tiff"),
+        ("MPO", ".jpg", "image/jpeg"),
+    ],
+)
+def test_every_allowed_image_format_is_accepted(fmt, ext, content_type):
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "navy").save(buffer, fmt, save_all=True, append_images=[Image.new("RGB", (40, 30))])
+    assert sniff(ext, buffer, MOSCOW)[0] == content_type
+
+
+def _png(width: int, height: int) -> io.BytesIO:
+    """A PNG of a few kilobytes declaring width × height pixels."""
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG")
+    return buffer
+
+
+def test_image_at_the_pixel_limit_is_accepted():
+    assert MAX_IMAGE_PIXELS == 8000 * 5000
+    assert sniff(".png", _png(8000, 5000), MOSCOW)[0] == "image/png"
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(8000, 5001), (10_000, 10_000), (15_000, 15_000)],
+    ids=["just-over-our-limit", "pillow-warning", "pillow-error"],
+)
+def test_image_over_the_pixel_limit_is_refused(width, height):
+    """Pillow warns above ~89 Mpx (an error under pytest) and raises above ~179 Mpx: both give our message."""
+    with pytest.raises(FileRejected, match="^Изображение больше 40 мегапикселей: уменьшите его и загрузите снова.$"):
+        sniff(".png", _png(width, height), MOSCOW)
+
+
+def test_over_the_limit_is_refused_when_pillow_only_warns():
+    """Outside pytest the DecompressionBombWarning is only a warning: our own check refuses the image."""
+    with pytest.warns(Image.DecompressionBombWarning), pytest.raises(FileRejected, match="больше 40 мегапикселей"):
+        sniff(".png", _png(10_000, 10_000), MOSCOW)
+
+
+def _big_zip(*members: str) -> io.BytesIO:
+    """A small zip whose last member unpacks to just over MAX_ZIP_UNPACKED."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in members[:-1]:
+            archive.writestr(name, "application/vnd.oasis.opendocument.spreadsheet" if name == "mimetype" else "<x/>")
+        with archive.open(members[-1], "w", force_zip64=True) as member:
+            for _ in range(MAX_ZIP_UNPACKED // 2**20 + 1):
+                member.write(bytes(2**20))
+    buffer.seek(0)
+    return buffer
+
+
+def _many_entries(count: int) -> io.BytesIO:
+    return _zip(**{"[Content_Types].xml": "<x/>", **{f"word__part{i}.xml": "" for i in range(count - 1)}})
+
+
+ZIP_BOMB = r"^Документ слишком велик в распакованном виде \(больше 200 МБ или больше 10 000 частей внутри\)"
+
+
+@pytest.mark.parametrize(
+    ("ext", "data"),
+    [
+        (".docx", lambda: _big_zip("[Content_Types].xml", "word/document.xml")),
+        (".ods", lambda: _big_zip("mimetype", "content.xml")),
+        (".xlsx", lambda: _many_entries(MAX_ZIP_ENTRIES + 1)),
+    ],
+    ids=["docx-unpacks-over-200-mb", "ods-unpacks-over-200-mb", "xlsx-too-many-entries"],
+)
+def test_zip_bombs_are_refused(ext, data):
+    archive = data()
+    assert len(archive.getvalue()) < 2 * 1024 * 1024
+    with pytest.raises(FileRejected, match=ZIP_BOMB):
+        sniff(ext, archive, MOSCOW)
+
+
+def test_office_file_at_the_entry_limit_is_accepted():
+    assert MAX_ZIP_ENTRIES == 10_000
+    assert sniff(".docx", _many_entries(MAX_ZIP_ENTRIES), MOSCOW)[0].endswith("wordprocessingml.document")

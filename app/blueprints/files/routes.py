@@ -2,12 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.files import bp
 from app.blueprints.files.forms import UploadForm
-from app.extensions import db, htmx, talisman
+from app.blueprints.htmx import render, wants_partial
+from app.extensions import db, talisman
 from app.models.files import Attachment
 from app.services import files
 from app.services.policy import can
@@ -21,11 +22,6 @@ FILE_CSP = {
     "style-src": "'unsafe-inline'",
     "frame-ancestors": "'none'",
 }
-
-
-def _partial() -> bool:
-    """Render the panel alone for a targeted htmx request; boosted ones get whole pages."""
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _owner_or_404(object_type: str, object_id: int):
@@ -63,24 +59,25 @@ def _back(owner) -> str:
 def _done(owner, message: str):
     """Answer a successful change: 303 to the panel (htmx) or back to the page."""
     flash(message, "success")
-    return redirect(_panel_url(owner) if _partial() else _back(owner), 303)
+    return redirect(_panel_url(owner) if wants_partial() else _back(owner), 303)
 
 
 def _render_panel(owner, form: UploadForm | None = None):
     object_type = type(owner).__name__
-    partial = _partial()
-    return render_template(
-        "files/_panel.html" if partial else "files/panel_page.html",
+    return render(
+        "files/panel_page.html",
+        "files/_panel.html",
         owner=owner,
         object_type=object_type,
         attachments=files.list_for(owner),
-        partial=partial,
+        partial=wants_partial(),
         upload_form=form or UploadForm(id_prefix=f"att-{object_type}-{owner.id}"),
         can_manage=can(current_user, "attachment.manage", owner),
         limits_hint=files.limits_hint(),
         size_label=files.size_label,
         coordinates_label=files.coordinates_label,
         can_inline=files.can_inline,
+        is_web_url=files.is_web_url,
     )
 
 
@@ -107,7 +104,7 @@ def upload(object_type: str, object_id: int):
         except files.FileRejected as error:
             db.session.rollback()
             (form.file if form.file.data else form.url).errors.append(str(error))
-    if _partial():
+    if wants_partial():
         return _render_panel(owner, form)
     for errors in form.errors.values():
         for message in errors:
@@ -120,10 +117,8 @@ def upload(object_type: str, object_id: int):
 @login_required
 def download(attachment_id: int):
     attachment, _ = _attachment_or_404(attachment_id)
-    if attachment.kind == "url":
-        if not files.is_web_url(attachment.url):
-            abort(404)
-        return redirect(attachment.url)
+    if attachment.kind != "file":  # links are shown in the panel as they are, never redirected through cxm
+        abort(404)
     inline = request.args.get("inline") == "1" and files.can_inline(attachment)
     try:
         stream = files.open_file(attachment)
