@@ -7,7 +7,8 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from app.services.personal_data import shown
+from app.services import audit
+from app.services.personal_data import shown, shown_label
 from app.services.policy import can
 from app.services.terms import TERMS
 
@@ -81,7 +82,19 @@ def term(word: str, text: str | None = None) -> Markup:
     )
 
 
+def history_visible(history) -> bool:
+    """Whether the current user may see a record's history panel ("audit.view" on the record)."""
+    return audit.may_view_history(current_user, history)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, ru_number=ru_number)
     app.jinja_env.globals.update(navigation=navigation, can=can, pd=lambda obj, field: shown(obj, field), term=term)
+    app.jinja_env.globals.update(
+        history_visible=history_visible,
+        audit_changes=lambda event: audit.changes(event, current_user),
+        audit_label=lambda event: shown_label(event, current_user),
+        action_label=audit.action_label,
+        object_type_label=audit.object_type_label,
+    )

@@ -1,6 +1,8 @@
-"""Writing and reading the audit trail."""
+"""Writing and reading the audit trail; showing it in Russian with personal data masked."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -8,6 +10,91 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.audit import AuditEvent
+from app.models.org import CONSENT_PURPOSES, ROLES
+from app.services.policy import can, scoped
+
+LOCAL_ZONE = "Europe/Moscow"
+
+ACTION_LABELS = {
+    "region.create": "Регион создан",
+    "region.update": "Регион изменён",
+    "centre.create": "Центр создан",
+    "centre.update": "Центр изменён",
+    "centre.contact": "Назначено ответственное лицо",
+    "department.create": "Отдел создан",
+    "department.update": "Отдел изменён",
+    "user.create": "Сотрудник добавлен",
+    "user.update": "Данные сотрудника изменены",
+    "role.grant": "Роль назначена",
+    "role.revoke": "Роль снята",
+    "auth.login": "Вход в систему",
+    "auth.logout": "Выход из системы",
+    "auth.invite": "Отправлено приглашение",
+    "auth.reset_issued": "Выдана ссылка для смены пароля",
+    "auth.password_set": "Пароль изменён",
+    "consent.give": "Дано согласие",
+    "consent.withdraw": "Согласие отозвано",
+    "attachment.add": "Добавлено вложение",
+    "attachment.remove": "Вложение удалено",
+    "api_token.create": "Выпущен API-токен",
+    "api_token.revoke": "API-токен отозван",
+    "import.apply": "Импорт из CSV",
+    "personal.view": "Просмотр персональных данных",
+    "personal.api": "Выдача персональных данных через API",
+    "personal.export": "Выгрузка персональных данных",
+    "personal.anonymise": "Обезличивание данных клиентов",
+    "settings.update": "Изменены настройки",
+    "audit.export": "Выгрузка журнала аудита",
+}
+
+FIELD_LABELS = {
+    "full_name": "ФИО",
+    "email": "Электронная почта",
+    "phone": "Телефон",
+    "position": "Должность",
+    "active": "Активен",
+    "region_id": "Регион",
+    "centre_id": "Центр",
+    "department_id": "Отдел",
+    "name": "Название",
+    "aliases": "Другие названия",
+    "authority_name": "Наименование органа",
+    "network_type": "Тип сети",
+    "managing_centre_id": "Управляющий центр",
+    "address": "Адрес",
+    "parent_id": "Головной центр",
+    "working_hours": "Часы работы",
+    "is_pilot": "Пилотный",
+    "is_modernised": "Модернизирован",
+    "is_flagship": "Флагманский",
+    "contact": "Ответственное лицо",
+    "from": "С даты",
+    "role": "Роль",
+    "scope": "Область действия",
+    "purpose": "Цель",
+    "version": "Версия текста",
+    "token": "Токен",
+    "attachment": "Вложение",
+    "days": "Срок хранения, дней",
+    "rows": "Записей",
+    "cutoff": "Граница срока",
+    "ids": "Записи",
+    "fields": "Поля",
+}
+
+OBJECT_LABELS = {
+    "Region": "Регион",
+    "Centre": "Центр",
+    "Department": "Отдел",
+    "User": "Сотрудник",
+    "Consent": "Согласие",
+    "Setting": "Настройка",
+    "Import": "Импорт",
+    "AuditEvent": "Журнал аудита",
+    "system": "Система",
+}
+
+_VALUE_LABELS = {"role": ROLES, "purpose": CONSENT_PURPOSES}
 
 
 def _plain(value):
@@ -55,7 +142,13 @@ def record(
     return event
 
 
-def history(obj, limit: int = 50) -> list[AuditEvent]:
+class History(list):
+    """Events about one record, newest first; remembers the record to check who may see them."""
+
+    subject = None
+
+
+def history(obj, limit: int = 50) -> History:
     """Events about one record, newest first."""
     stmt = (
         select(AuditEvent)
@@ -63,4 +156,117 @@ def history(obj, limit: int = 50) -> list[AuditEvent]:
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    events = History(db.session.scalars(stmt))
+    events.subject = obj
+    return events
+
+
+def may_view_history(user, events) -> bool:
+    """The history panel shows only to holders of "audit.view" on its record; a bare list
+    of events, whose record is unknown, needs the right on every event."""
+    subject = getattr(events, "subject", None)
+    if subject is not None:
+        return can(user, "audit.view", subject)
+    return bool(events) and all(can(user, "audit.view", e) for e in events)
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
+
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key)
+
+
+def object_type_label(code: str) -> str:
+    return OBJECT_LABELS.get(code, code)
+
+
+def _display(key: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, list):
+        if key == "fields":
+            return ", ".join(field_label(str(v)) for v in value) or "—"
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{field_label(k)}: {_display(k, v)}" for k, v in value.items()) or "—"
+    return str(_VALUE_LABELS.get(key, {}).get(value, value))
+
+
+class Change(NamedTuple):
+    """One changed value of an audit event, ready to show."""
+
+    key: str
+    label: str
+    before: str | None  # None: the event has no "before" for this key
+    after: str
+
+
+def changes(event, user=None) -> list[Change]:
+    """The event's before/after values with Russian labels, personal data masked for `user`."""
+    from app.services.personal_data import shown_change  # personal_data writes the audit trail
+
+    user = user or current_user
+    before, after = event.before or {}, event.after or {}
+    rows = []
+    for key in list(dict.fromkeys([*after, *before])):
+        old = _display(key, shown_change(event, key, before[key], user)) if key in before else None
+        new = _display(key, shown_change(event, key, after.get(key), user))
+        rows.append(Change(key, field_label(key), old, new))
+    return rows
+
+
+def masked_values(event, values: dict | None, user=None) -> dict | None:
+    """A before/after dict with personal data masked for `user` (for exports)."""
+    from app.services.personal_data import shown_change
+
+    if not values:
+        return values
+    user = user or current_user
+    return {k: shown_change(event, k, v, user) for k, v in values.items()}
+
+
+def utc_bounds(first: date | None, last: date | None, zone: str = LOCAL_ZONE) -> tuple[datetime | None, ...]:
+    """[start, end) in naive UTC covering whole local days `first`..`last` (either may be open).
+
+    Timestamps are stored as naive UTC (`utcnow`); users pick dates in the local zone.
+    """
+    tz = ZoneInfo(zone)
+
+    def start_of(day: date) -> datetime | None:
+        try:
+            return datetime.combine(day, time(), tzinfo=tz).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+        except OverflowError:
+            return None
+
+    start = start_of(first) if first else None
+    end = None
+    if last:
+        try:
+            end = start_of(last + timedelta(days=1))
+        except OverflowError:
+            end = None
+    return start, end
+
+
+def search(
+    user, *, action=None, object_type=None, first: date | None = None, last: date | None = None, zone=LOCAL_ZONE
+):
+    """Events `user` may see under "audit.view", filtered, newest first.
+
+    `first`/`last` are local dates (inclusive), turned into UTC bounds.
+    """
+    stmt = scoped(select(AuditEvent), AuditEvent, user, "audit.view")
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    start, end = utc_bounds(first, last, zone)
+    if start is not None:
+        stmt = stmt.where(AuditEvent.at >= start)
+    if end is not None:
+        stmt = stmt.where(AuditEvent.at < end)
+    return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models.audit import AuditEvent
 from app.models.base import personal_columns, utcnow
 from app.models.org import Consent, Setting
 from app.services import audit
@@ -16,13 +17,28 @@ RETENTION_KEY = "client_data_retention_days"
 ANONYMISED = "(обезличено)"
 
 
+EVENT_PERSONAL_KEYS = {"contact": "full_name"}
+"""Keys of audit before/after values that hold personal data though no column declares them
+(a centre's contact person is written by name), with the field whose masking rule applies."""
+
+
+def _subject(obj) -> tuple[str, int | None]:
+    """The kind and id of the record whose personal data is at stake; an audit event stands
+    for the record it describes."""
+    if isinstance(obj, AuditEvent):
+        return obj.object_type, obj.object_id
+    return type(obj).__name__, getattr(obj, "id", None)
+
+
 def may_see(user, obj) -> bool:
-    """Whether `user` sees `obj`'s personal data unmasked: their own, or with the right."""
-    return (
-        getattr(obj, "id", None) == getattr(user, "id", None)
-        and type(obj).__name__ == "User"
-        or can(user, "personal.view", obj)
-    )
+    """Whether `user` sees `obj`'s personal data unmasked: their own, or with the right.
+
+    `obj` may be an audit event: it is judged as the record it describes, in the scope
+    recorded with the event.
+    """
+    kind, ident = _subject(obj)
+    own = kind == "User" and ident is not None and ident == getattr(user, "id", None)
+    return own or can(user, "personal.view", obj)
 
 
 def mask(field: str, value: str | None) -> str:
@@ -48,6 +64,41 @@ def shown(obj, field: str, user=None) -> str:
     if field not in personal_columns(type(obj)) or may_see(user, obj):
         return value or ""
     return mask(field, value)
+
+
+def _model_named(name: str):
+    for mapper in db.Model.registry.mappers:
+        if mapper.class_.__name__ == name:
+            return mapper.class_
+    return None
+
+
+def event_personal_keys(event) -> dict[str, str]:
+    """Keys of an audit event's before/after values holding personal data, each with the
+    field whose masking rule applies: the personal columns of the event's model, plus
+    `EVENT_PERSONAL_KEYS`."""
+    model = _model_named(event.object_type)
+    keys = {name: name for name in personal_columns(model)} if model is not None else {}
+    keys.update(EVENT_PERSONAL_KEYS)
+    return keys
+
+
+def shown_change(event, key: str, value, user=None):
+    """A before/after value of an audit event as `user` may see it."""
+    field = event_personal_keys(event).get(key)
+    if field is None or value in (None, "") or may_see(user or current_user, event):
+        return value
+    return mask(field, str(value))
+
+
+def shown_label(event, user=None) -> str:
+    """An event's object label as `user` may see it: for a record with personal data the
+    label is its `str()`, a person's name, masked like one."""
+    label = event.object_label or ""
+    model = _model_named(event.object_type)
+    if not label or event.object_id is None or model is None or not personal_columns(model):
+        return label
+    return label if may_see(user or current_user, event) else mask("full_name", label)
 
 
 def record_access(objs, purpose: str = "view", user=None) -> None:
@@ -90,17 +141,21 @@ def set_retention_days(days: int, actor=None) -> None:
     )
 
 
-CLIENT_DATA = [(Consent, "given_at")]
-"""Models holding client personal data, with the column from which retention counts."""
+CLIENT_DATA = [(Consent, "given_at", lambda: Consent.user_id.is_(None))]
+"""Models holding client personal data, with the column from which retention counts and the
+condition that picks clients' rows (an employee's consent has a user and is kept)."""
 
 
 def anonymise_expired(now=None) -> int:
-    """Blank client personal data older than the retention period; returns rows changed."""
+    """Blank client personal data older than the retention period; returns rows changed.
+
+    Staff rows are never touched. The caller commits.
+    """
     cutoff = (now or utcnow()) - timedelta(days=retention_days())
     count = 0
-    for model, age_column in CLIENT_DATA:
+    for model, age_column, is_client in CLIENT_DATA:
         fields = personal_columns(model, "client")
-        stmt = select(model).where(getattr(model, age_column) < cutoff, model.anonymised_at.is_(None))
+        stmt = select(model).where(is_client(), getattr(model, age_column) < cutoff, model.anonymised_at.is_(None))
         for row in db.session.scalars(stmt):
             for name in fields:
                 if getattr(row, name):
@@ -111,5 +166,4 @@ def anonymise_expired(now=None) -> int:
         audit.record(
             "personal.anonymise", object_type="system", label="Обезличивание", after={"rows": count, "cutoff": cutoff}
         )
-    db.session.commit()
     return count

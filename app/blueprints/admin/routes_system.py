@@ -2,72 +2,123 @@
 
 import csv
 import io
-from datetime import datetime
+import json
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import DateField, StringField
+from wtforms.validators import Optional, ValidationError
 
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import SettingsForm
 from app.blueprints.htmx import render
+from app.blueprints.listing import paginate
 from app.extensions import db
-from app.models.audit import AuditEvent
+from app.forms import BaseForm
 from app.models.mail import OutboxMessage
 from app.services import audit, personal_data
-from app.services.policy import FEDERATION, can, permission_required, scoped
+from app.services.policy import FEDERATION, can, permission_required
 
 AUDIT_EXPORT_LIMIT = 100_000
+AUDIT_FILTERS = ("action", "object_type", "date_from", "date_to")
+DATE_MESSAGE = "Дата должна быть в формате ГГГГ-ММ-ДД."
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _audit_query():
-    stmt = scoped(select(AuditEvent), AuditEvent, current_user, "audit.view")
-    if request.args.get("action"):
-        stmt = stmt.where(AuditEvent.action.startswith(request.args["action"], autoescape=True))
-    if request.args.get("object_type"):
-        stmt = stmt.where(AuditEvent.object_type == request.args["object_type"])
-    for arg, op in (("date_from", "__ge__"), ("date_to", "__le__")):
-        value = request.args.get(arg)
-        if value:
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                flash("Дата должна быть в формате ГГГГ-ММ-ДД.", "danger")
-                continue
-            if arg == "date_to":
-                moment = moment.replace(hour=23, minute=59, second=59)
-            stmt = stmt.where(getattr(AuditEvent.at, op)(moment))
-    return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+class _Date(DateField):
+    """A yyyy-mm-dd date (what <input type=date> sends) with a Russian message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(DATE_MESSAGE) from error
+
+
+class AuditFilterForm(BaseForm):
+    """Filters of the audit log; dates are Moscow dates, both ends included."""
+
+    class Meta:
+        csrf = False
+
+    action = StringField("Действие начинается с", validators=[Optional()])
+    object_type = StringField("Тип объекта", validators=[Optional()])
+    date_from = _Date("С даты", validators=[Optional()], format="%Y-%m-%d")
+    date_to = _Date("По дату", validators=[Optional()], format="%Y-%m-%d")
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("Дата «по» не может быть раньше даты «с».")
+
+
+def _audit_filters() -> AuditFilterForm:
+    form = AuditFilterForm(formdata=request.args)
+    form.validate()
+    return form
+
+
+def _audit_query(form: AuditFilterForm):
+    """Events the current user may see, filtered by the valid fields of `form`."""
+
+    def valid(field):
+        return None if field.errors else field.data
+
+    return audit.search(
+        current_user,
+        action=valid(form.action),
+        object_type=valid(form.object_type),
+        first=valid(form.date_from),
+        last=valid(form.date_to),
+        zone=current_app.config.get("BABEL_DEFAULT_TIMEZONE", audit.LOCAL_ZONE),
+    )
+
+
+def _render_audit_log(form: AuditFilterForm, status: int = 200):
+    page = paginate(_audit_query(form), per_page=50)
+    args = {k: request.args[k] for k in AUDIT_FILTERS if request.args.get(k)}
+    return render("admin/audit.html", "admin/_audit.html", page=page, args=args, form=form), status
 
 
 @bp.route("/audit", endpoint="audit")
 @permission_required("audit.view")
 def audit_log():
-    page = db.paginate(_audit_query(), per_page=50, error_out=False)
-    args = {k: request.args.get(k, "") for k in ("action", "object_type", "date_from", "date_to")}
-    return render("admin/audit.html", "admin/_audit.html", page=page, args=args)
+    return _render_audit_log(_audit_filters())
+
+
+def csv_cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
+
+
+def _json(values) -> str:
+    return json.dumps(values, ensure_ascii=False) if values else ""
 
 
 @bp.route("/audit/export.csv")
 @permission_required("audit.export")
 def audit_export():
+    form = _audit_filters()
+    if form.errors:  # an export must not silently widen to everything
+        return _render_audit_log(form, 400)
+    viewer = current_user._get_current_object()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(["Дата и время (UTC)", "Сотрудник", "Действие", "Объект", "ID", "Название", "До", "После", "IP"])
-    for event in db.session.scalars(_audit_query().limit(AUDIT_EXPORT_LIMIT)):
-        writer.writerow(
-            [
-                event.at.isoformat(sep=" ", timespec="seconds"),
-                event.actor.full_name if event.actor else "система",
-                event.action,
-                event.object_type,
-                event.object_id or "",
-                event.object_label,
-                event.before or "",
-                event.after or "",
-                event.ip or "",
-            ]
-        )
+    for event in db.session.scalars(_audit_query(form).limit(AUDIT_EXPORT_LIMIT)):
+        row = [
+            event.at.isoformat(sep=" ", timespec="seconds"),
+            personal_data.shown(event.actor, "full_name", viewer) if event.actor else "система",
+            event.action,
+            event.object_type,
+            event.object_id or "",
+            personal_data.shown_label(event, viewer),
+            _json(audit.masked_values(event, event.before, viewer)),
+            _json(audit.masked_values(event, event.after, viewer)),
+            event.ip or "",
+        ]
+        writer.writerow([csv_cell(cell) for cell in row])
     audit.record(
         "audit.export",
         object_type="AuditEvent",
@@ -93,7 +144,7 @@ def _federal_only(permission: str) -> None:
 def outbox():
     _federal_only("outbox.view")
     stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(stmt)
     return render_template("admin/outbox.html", page=page)
 
 
