@@ -1,11 +1,14 @@
 """Roles × routes × foreign-scope objects: no route leaks another centre's or region's rows."""
 
+import io
+
 import pytest
+from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.models.jobs import JobRun
 from app.models.org import ROLES
-from app.services import audit
+from app.services import audit, files
 
 FOREIGN_MARK = "Чужойрегион"
 
@@ -26,6 +29,9 @@ def world(make):
     )
     run = JobRun(kind="demo", title="Чужая задача", region_id=region_b.id, centre_id=centre_b.id)
     db.session.add(run)
+    evidence = files.attach_file(
+        centre_b, FileStorage(io.BytesIO(b"%PDF-1.4 foreign"), filename=f"{FOREIGN_MARK}.pdf"), foreign_user
+    )
     audit.record("centre.update", centre_b, after={"name": centre_b.name})
     db.session.commit()
     return {
@@ -37,6 +43,7 @@ def world(make):
         "foreign_user": foreign_user,
         "sibling_user": sibling_user,
         "run": run,
+        "evidence": evidence,
     }
 
 
@@ -52,6 +59,9 @@ def _foreign_gets(w):
         f"/admin/users/{fu.id}/edit",
         f"/admin/users/{su.id}",
         f"/jobs/{w['run'].id}",
+        f"/files/panel/Centre/{cb.id}",
+        f"/files/{w['evidence'].id}/download",
+        f"/files/{w['evidence'].id}/preview",
     ]
 
 
@@ -65,6 +75,8 @@ def _foreign_posts(w):
         (f"/admin/users/{fu.id}/reset", {}),
         (f"/admin/users/{fu.id}/roles", {"role": "admin", "scope": "federation"}),
         (f"/admin/regions/{w['region_b'].id}/edit", {"name": "Взлом", "network_type": "centralised"}),
+        (f"/files/upload/Centre/{cb.id}", {"url": "https://example.ru/x"}),
+        (f"/files/{w['evidence'].id}/delete", {}),
     ]
 
 
@@ -73,6 +85,7 @@ LISTS = [
     "/admin/centres",
     "/admin/users",
     "/admin/audit",
+    "/admin/audit/export.csv",
     "/jobs/",
     "/admin/users?q=чужойрег",
     "/admin/centres?q=ЧУЖОЙРЕГ",
@@ -96,6 +109,7 @@ def test_centre_level_roles_see_nothing_foreign(role, world, make, login, client
         assert FOREIGN_MARK not in response.get_data(as_text=True), (role, path)
     db.session.rollback()
     assert world["centre_b"].departments == []
+    assert [a.original_name for a in files.list_for(world["centre_b"])] == [f"{FOREIGN_MARK}.pdf"]
     assert world["foreign_user"].full_name.startswith(FOREIGN_MARK)
     assert [r.role for r in world["foreign_user"].roles] == ["employee"]
 
