@@ -37,7 +37,7 @@ def _stash(data: bytes) -> str:
     """Keep an uploaded file for its confirmation; returns the token naming it."""
     root = _stash_root()
     cutoff = time.time() - STASH_SECONDS
-    for old in root.glob("*/*.csv"):
+    for old in root.glob("*/*.*"):
         with contextlib.suppress(FileNotFoundError):
             if old.stat().st_mtime < cutoff:
                 old.unlink()
@@ -49,9 +49,18 @@ def _stash(data: bytes) -> str:
     return token
 
 
-def _stashed(token: str) -> Path | None:
+def _claim(token: str) -> bytes | None:
+    """Take the stashed file for this user's confirmation, once: a second, concurrent
+    confirmation of the same file finds nothing (the rename is atomic)."""
     path = _stash_root() / str(current_user.id) / f"{token}.csv"
-    return path if path.is_file() else None
+    claimed = path.with_suffix(f".claimed-{secrets.token_hex(8)}")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    data = claimed.read_bytes()
+    claimed.unlink()
+    return data
 
 
 def _preview(plan, invite: bool, data: bytes | None = None):
@@ -81,12 +90,10 @@ def import_csv():
 @permission_required("import.run")
 def import_apply():
     form = ConfirmImportForm()
-    path = _stashed(form.token.data) if form.validate_on_submit() else None
-    if path is None:
+    data = _claim(form.token.data) if form.validate_on_submit() else None
+    if data is None:
         flash("Проверенный файл не найден или устарел: загрузите его ещё раз.", "danger")
         return redirect(url_for("admin.import_csv"), 303)
-    data = path.read_bytes()
-    path.unlink()
     try:
         plan = provisioning.plan(form.kind.data, data, _me())
     except provisioning.ProvisioningError as error:
