@@ -99,8 +99,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.files import bp as files_bp
     from app.blueprints.jobs import bp as jobs_bp
     from app.blueprints.main import bp as main_bp
+    from app.blueprints.meetings import bp as meetings_bp
 
-    for bp in (main_bp, auth_bp, account_bp, admin_bp, files_bp, jobs_bp):
+    for bp in (main_bp, auth_bp, account_bp, admin_bp, files_bp, jobs_bp, meetings_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # token-authenticated, no cookies

@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from app.models.base import today
 from app.services import audit
 from app.services.personal_data import shown, shown_label
 from app.services.policy import can
@@ -15,6 +16,8 @@ from app.services.terms import TERMS
 NAVIGATION = [
     # (label, endpoint, permission or None for every signed-in user, group or None)
     ("Главная", "main.home", None, None),
+    ("Рабочие группы", "meetings.groups", "meeting.view", "Рабочая группа"),
+    ("Заседания", "meetings.index", "meeting.view", "Рабочая группа"),
     ("Регионы", "admin.regions", "org.view", None),
     ("Центры", "admin.centres", "org.view", None),
     ("Сотрудники", "admin.users", "user.view", None),
@@ -91,6 +94,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, ru_number=ru_number)
     app.jinja_env.globals.update(navigation=navigation, can=can, pd=lambda obj, field: shown(obj, field), term=term)
+    app.jinja_env.globals["today"] = today
     app.jinja_env.globals.update(
         history_visible=history_visible,
         audit_changes=lambda event: audit.changes(event, current_user),

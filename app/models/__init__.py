@@ -2,9 +2,11 @@
 
 from app.models.api import ApiToken
 from app.models.audit import AuditEvent
+from app.models.calendar import CalendarOverride
 from app.models.files import Attachment
 from app.models.jobs import JobRun
 from app.models.mail import OutboxMessage
+from app.models.meetings import AgendaItem, Attendance, Decision, GroupMember, Meeting, ProtocolRevision, WorkingGroup
 from app.models.org import (
     Centre,
     Consent,
@@ -15,11 +17,23 @@ from app.models.org import (
     Setting,
     User,
 )
+from app.models.tasks import Task, TaskComment, TaskParticipant
 
 __all__ = [
+    "AgendaItem",
+    "Attendance",
+    "Decision",
+    "GroupMember",
+    "Meeting",
+    "ProtocolRevision",
+    "Task",
+    "TaskComment",
+    "TaskParticipant",
+    "WorkingGroup",
     "ApiToken",
     "Attachment",
     "AuditEvent",
+    "CalendarOverride",
     "Centre",
     "Consent",
     "ContactAssignment",

@@ -1,6 +1,7 @@
 """Shared column helpers: timestamps, scope columns, personal-data declaration, search text."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -9,6 +10,14 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 def utcnow() -> datetime:
     """Naive UTC now; Flask-Babel renders naive datetimes as UTC in Europe/Moscow."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def today() -> date:
+    """Today's date in Moscow, the zone deadlines are counted in."""
+    return datetime.now(MOSCOW).date()
 
 
 def personal(*args, subject: str = "employee", **kwargs):

@@ -29,11 +29,19 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.files import Attachment
+from app.models.meetings import Meeting
 from app.models.org import Centre, Department, Region
+from app.models.tasks import Task
 from app.services import audit
 
 # object_type stored on an attachment → the model of its owner; later areas add theirs here.
-OWNER_TYPES: dict[str, type] = {"Region": Region, "Centre": Centre, "Department": Department}
+OWNER_TYPES: dict[str, type] = {
+    "Region": Region,
+    "Centre": Centre,
+    "Department": Department,
+    "Meeting": Meeting,
+    "Task": Task,
+}
 
 MAX_URL_LENGTH = 2000
 MAX_IMAGE_PIXELS = 40_000_000  # larger images are refused before Pillow decodes them

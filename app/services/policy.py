@@ -13,10 +13,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, or_, select
 
 from app.extensions import db
+from app.models.meetings import Meeting
 from app.models.org import Centre, Region, User
+from app.models.tasks import Task
 
-_READ = {"org.view", "user.view", "attachment.view"}
+_READ = {"org.view", "user.view", "attachment.view", "meeting.view", "task.view"}
 _STAFF = _READ | {"attachment.manage"}
+_MEETINGS = {"meeting.manage", "task.manage"}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     "admin": _STAFF
@@ -32,15 +35,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "outbox.view",
         "settings.manage",
         "import.run",
-    },
+    }
+    | _MEETINGS,
     "federal_coordinator": _READ | {"audit.view", "job.view", "job.run"},
     "expert": _READ,
     "observer": _READ,
-    "director": _STAFF | {"personal.view", "audit.view", "job.view", "job.run"},
-    "group_head": _STAFF | {"job.view"},
-    "secretary": _STAFF | {"job.view"},
-    "team_lead": _STAFF,
-    "quality_officer": _STAFF,
+    "director": _STAFF | _MEETINGS | {"personal.view", "audit.view", "job.view", "job.run"},
+    "group_head": _STAFF | _MEETINGS | {"job.view"},
+    "secretary": _STAFF | _MEETINGS | {"job.view"},
+    "team_lead": _STAFF | {"task.manage"},
+    "quality_officer": _STAFF | {"task.manage"},
     "responsible_employee": _STAFF,
     "hr": _STAFF | {"user.manage", "personal.view"},
     "employee": _READ,
@@ -116,6 +120,9 @@ def can(user, action: str, obj=None) -> bool:
     vis = visibility(user, action)
     if obj is None:
         return vis.everything or bool(vis.region_ids or vis.centre_ids)
+    grant = _OBJECT_GRANTS.get((action, type(obj)))
+    if grant is not None and getattr(user, "is_authenticated", False) and user.is_active and grant(user, obj):
+        return True
     if not vis.covers(getattr(obj, "region_id", None), getattr(obj, "centre_id", None)):
         return False
     rule = _OBJECT_RULES.get((action, type(obj)))
@@ -136,7 +143,27 @@ def _holds_no_wider_powers(actor, account: User) -> bool:
     )
 
 
-_OBJECT_RULES = {("user.manage", User): _holds_no_wider_powers}
+_OBJECT_RULES = {
+    ("user.manage", User): _holds_no_wider_powers,
+    ("attachment.manage", Meeting): lambda user, meeting: not meeting.is_signed,  # a signed protocol is frozen
+}
+
+
+def _task_people(task: Task) -> set[int]:
+    return {task.responsible_id, task.controller_id, task.created_by_id} | {p.user_id for p in task.participants}
+
+
+# Rights a person has on a record because of their part in it, whatever their role's scope:
+# everyone on a task sees it; its responsible and co-executors work on it; its controller and
+# author manage it.
+_OBJECT_GRANTS = {
+    ("task.view", Task): lambda user, task: user.id in _task_people(task),
+    ("task.work", Task): lambda user, task: (
+        user.id == task.responsible_id
+        or any(p.user_id == user.id and p.role == "co_executor" for p in task.participants)
+    ),
+    ("task.manage", Task): lambda user, task: user.id in (task.controller_id, task.created_by_id),
+}
 
 
 def scope_filter(model, user, permission: str):

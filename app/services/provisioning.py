@@ -15,14 +15,12 @@ import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.base import normalise
+from app.models.base import normalise, today
 from app.models.org import NETWORK_TYPES, ROLES, Centre, Department, Region, User
 from app.services import audit, auth, org
 from app.services.policy import FEDERATION, Scope, can
@@ -747,10 +745,6 @@ def plan(kind: str, file_bytes: bytes, actor) -> ImportPlan:
 # ---- applying ------------------------------------------------------------------------------
 
 
-def _today() -> date:
-    return datetime.now(ZoneInfo("Europe/Moscow")).date()
-
-
 def apply(plan: ImportPlan, actor, invite: bool) -> dict[str, int]:
     """Carry out a plan made in this request, all rows in one transaction, and commit.
 
@@ -775,7 +769,7 @@ def apply(plan: ImportPlan, actor, invite: bool) -> dict[str, int]:
             record = org.save(row.target or _MODELS[plan.kind](), values, actor=actor)
             created[row.line] = record
             if row.contact is not None:
-                org.set_contact(record, row.contact, _today(), actor=actor)
+                org.set_contact(record, row.contact, today(), actor=actor)
             for role, scope in row.grants:
                 org.assign_role(record, role, actor=actor, **scope)
             if invite and plan.kind == "users" and row.target is None:

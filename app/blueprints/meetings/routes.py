@@ -1,0 +1,444 @@
+"""Working groups, meetings, agenda, decisions, the protocol lifecycle and its print/DOCX forms."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.blueprints.htmx import render
+from app.blueprints.listing import arg_id, paginate
+from app.blueprints.meetings import bp
+from app.blueprints.meetings.forms import (
+    AttendanceForm,
+    CorrectionForm,
+    DecisionForm,
+    GroupForm,
+    ItemForm,
+    ItemTextForm,
+    MeetingForm,
+    MemberForm,
+    MoveForm,
+)
+from app.extensions import db
+from app.forms import choices
+from app.models.base import today
+from app.models.meetings import MEETING_STATUSES, AgendaItem, Attendance, Decision, Meeting, WorkingGroup
+from app.models.org import Centre, Region, User
+from app.services import audit, meetings, org, protocol_docx
+from app.services.calendar import DeadlineError, parse_deadline
+from app.services.policy import Scope, can, get_or_404, permission_required, scoped
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _people(obj) -> list:
+    """Staff who may take part: users in the record's region (or everyone for a federal record)."""
+    stmt = scoped(select(User), User, current_user, "user.view").where(User.active.is_(True))
+    if obj.region_id:
+        stmt = stmt.where(User.region_id == obj.region_id)
+    return choices(
+        [(0, "— не выбрано —")] + [(u.id, u.full_name) for u in db.session.scalars(stmt.order_by(User.full_name))]
+    )
+
+
+def _fail(error: Exception, target: str):
+    db.session.rollback()
+    flash(str(error), "danger")
+    return redirect(target, 303)
+
+
+# ---- working groups ----------------------------------------------------------------------
+
+
+@bp.route("/groups")
+@permission_required("meeting.view")
+def groups():
+    q = request.args.get("q", "")
+    stmt = org.search(scoped(select(WorkingGroup), WorkingGroup, current_user, "meeting.view"), WorkingGroup, q)
+    stmt = stmt.order_by(WorkingGroup.active.desc(), WorkingGroup.name)
+    return render("meetings/groups.html", "meetings/_groups.html", page=paginate(stmt), q=q)
+
+
+def _scope_choices() -> list:
+    regions = scoped(select(Region), Region, current_user, "meeting.manage").order_by(Region.name)
+    centres = scoped(select(Centre), Centre, current_user, "meeting.manage").order_by(Centre.name)
+    return choices(
+        [(f"region:{r.id}", r.name) for r in db.session.scalars(regions)]
+        + [(f"centre:{c.id}", f"{c.name} ({c.region.name})") for c in db.session.scalars(centres)]
+    )
+
+
+def _scope_of(value: str) -> Scope | None:
+    kind, _, raw = (value or "").partition(":")
+    if not raw.isdigit():
+        return None
+    if kind == "region" and (region := db.session.get(Region, int(raw))):
+        return Scope(region.id, None)
+    if kind == "centre" and (centre := db.session.get(Centre, int(raw))):
+        return Scope(centre.region_id, centre.id)
+    return None
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@permission_required("meeting.manage")
+def group_edit(group_id: int | None = None):
+    group = get_or_404(WorkingGroup, group_id, "meeting.manage") if group_id else None
+    form = GroupForm(obj=group)
+    form.scope.choices = _scope_choices()
+    if request.method == "GET" and group is not None:
+        form.scope.data = f"centre:{group.centre_id}" if group.centre_id else f"region:{group.region_id}"
+    if form.validate_on_submit():
+        scope = _scope_of(form.scope.data)
+        if scope is None or not can(current_user, "meeting.manage", scope):
+            form.scope.errors.append("Выберите регион или центр из списка.")
+        else:
+            is_new = group is None
+            group = group or WorkingGroup()
+            before = {} if is_new else audit.snapshot(group, ("name", "kind", "approved_by", "region_id", "centre_id"))
+            group.name, group.kind, group.approved_by = form.name.data, form.kind.data, form.approved_by.data
+            group.region_id, group.centre_id = scope.region_id, scope.centre_id
+            db.session.add(group)
+            db.session.flush()
+            old, new = audit.changed(
+                before, audit.snapshot(group, ("name", "kind", "approved_by", "region_id", "centre_id"))
+            )
+            if new:
+                audit.record("group.create" if is_new else "group.update", group, before=old or None, after=new)
+            db.session.commit()
+            flash("Рабочая группа сохранена.", "success")
+            return redirect(url_for("meetings.group", group_id=group.id), 303)
+    return render_template("meetings/group_form.html", form=form, group=group)
+
+
+@bp.route("/groups/<int:group_id>")
+@permission_required("meeting.view")
+def group(group_id: int):
+    group = get_or_404(WorkingGroup, group_id, "meeting.view")
+    form = MemberForm(valid_from=today())
+    form.user_id.choices = _people(group)
+    stmt = select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at.desc())
+    return render_template(
+        "meetings/group.html",
+        group=group,
+        current=meetings.members_on(group, today()),
+        form=form,
+        meetings_list=db.session.scalars(stmt).all(),
+        history=audit.history(group),
+    )
+
+
+@bp.route("/groups/<int:group_id>/members", methods=["POST"])
+@permission_required("meeting.manage")
+def member_set(group_id: int):
+    group = get_or_404(WorkingGroup, group_id, "meeting.manage")
+    form = MemberForm()
+    form.user_id.choices = _people(group)
+    if form.validate_on_submit():
+        user = get_or_404(User, form.user_id.data, "user.view")
+        meetings.set_member(
+            group, user, form.role.data, form.position.data, form.valid_from.data, form.order_reference.data, _me()
+        )
+        db.session.commit()
+        flash("Состав группы обновлён; прежняя запись сохранена в истории.", "success")
+    else:
+        flash("Выберите сотрудника, роль и дату.", "danger")
+    return redirect(url_for("meetings.group", group_id=group.id), 303)
+
+
+@bp.route("/groups/<int:group_id>/members/<int:member_id>/end", methods=["POST"])
+@permission_required("meeting.manage")
+def member_end(group_id: int, member_id: int):
+    group = get_or_404(WorkingGroup, group_id, "meeting.manage")
+    member = next((m for m in group.members if m.id == member_id and m.valid_to is None), None)
+    if member is None:
+        abort(404)
+    meetings.remove_member(member, today(), _me())
+    db.session.commit()
+    flash(f"{member.user.full_name} выведен(а) из состава с {today():%d.%m.%Y}.", "success")
+    return redirect(url_for("meetings.group", group_id=group.id), 303)
+
+
+# ---- meetings ----------------------------------------------------------------------------
+
+
+@bp.route("/")
+@permission_required("meeting.view")
+def index():
+    status = request.args.get("status", "")
+    group_id = arg_id("group")
+    stmt = scoped(select(Meeting), Meeting, current_user, "meeting.view")
+    if status in MEETING_STATUSES:
+        stmt = stmt.where(Meeting.status == status)
+    if group_id:
+        stmt = stmt.where(Meeting.group_id == group_id)
+    stmt = stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    args = {"status": status, "group": group_id or ""}
+    return render(
+        "meetings/index.html", "meetings/_list.html", page=paginate(stmt), args=args, statuses=MEETING_STATUSES
+    )
+
+
+def _meeting_form(meeting_or_group, data_obj=None) -> MeetingForm:
+    form = MeetingForm(obj=data_obj)
+    form.chair_id.choices = form.secretary_id.choices = _people(meeting_or_group)
+    return form
+
+
+@bp.route("/groups/<int:group_id>/meetings/new", methods=["GET", "POST"])
+@permission_required("meeting.manage")
+def meeting_new(group_id: int):
+    group = get_or_404(WorkingGroup, group_id, "meeting.manage")
+    form = _meeting_form(group)
+    del form.chair_id, form.secretary_id, form.registration_number  # taken from the composition
+    if form.validate_on_submit():
+        try:
+            meeting = meetings.create(
+                group, form.starts_at.data, form.place.data, form.link.data, _me(), form.number.data
+            )
+        except meetings.MeetingError as error:
+            form.number.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Заседание создано (черновик).", "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id), 303)
+    return render_template("meetings/meeting_form.html", form=form, group=group, meeting=None)
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@permission_required("meeting.manage")
+def meeting_edit(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, "meeting.manage")
+    if meeting.is_signed:
+        flash("Протокол подписан: изменить его можно только через исправление с указанием причины.", "warning")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting.id), 303)
+    form = _meeting_form(meeting, meeting)
+    if form.validate_on_submit():
+        values = {
+            name: getattr(form, name).data for name in ("starts_at", "number", "place", "link", "registration_number")
+        }
+        values["chair_id"] = form.chair_id.data or None
+        values["secretary_id"] = form.secretary_id.data or None
+        try:
+            meetings.update(meeting, values, _me())
+        except meetings.MeetingError as error:
+            db.session.rollback()
+            form.number.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Заседание сохранено.", "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id), 303)
+    return render_template("meetings/meeting_form.html", form=form, group=meeting.group, meeting=meeting)
+
+
+@bp.route("/<int:meeting_id>")
+@permission_required("meeting.view")
+def meeting(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, "meeting.view")
+    manage = can(current_user, "meeting.manage", meeting) and not meeting.is_signed
+    decision_form = DecisionForm(formdata=None)
+    decision_form.assignee_ids.choices = [c for c in _people(meeting) if c.value != 0]
+    return render_template(
+        "meetings/meeting.html",
+        meeting=meeting,
+        manage=manage,
+        moves=meetings.allowed_moves(meeting) if can(current_user, "meeting.manage", meeting) else [],
+        item_form=ItemForm(formdata=None),
+        text_form=ItemTextForm(formdata=None),
+        decision_form=decision_form,
+        attendance_form=AttendanceForm(formdata=None),
+        correction_form=CorrectionForm(formdata=None),
+        move_form=MoveForm(formdata=None),
+        control=meetings.open_assignments(meeting.group, before=meeting),
+        decision_line=meetings.decision_line,
+        assignees_label=meetings.assignees_label,
+        roman=meetings.roman,
+        history=audit.history(meeting),
+    )
+
+
+def _back(meeting: Meeting, anchor: str = "") -> str:
+    return url_for("meetings.meeting", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
+
+
+@bp.route("/<int:meeting_id>/move/<target>", methods=["POST"])
+@permission_required("meeting.manage")
+def meeting_move(meeting_id: int, target: str):
+    meeting = get_or_404(Meeting, meeting_id, "meeting.manage")
+    if not MoveForm().validate_on_submit():
+        abort(400)
+    try:
+        meetings.move(meeting, target, _me())
+    except meetings.MeetingError as error:
+        return _fail(error, _back(meeting))
+    db.session.commit()
+    flash(f"Статус: {meeting.status_label}.", "success")
+    return redirect(_back(meeting), 303)
+
+
+@bp.route("/<int:meeting_id>/correction", methods=["POST"])
+@permission_required("meeting.manage")
+def meeting_correction(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, "meeting.manage")
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        flash("Укажите причину исправления.", "danger")
+        return redirect(_back(meeting, "correction"), 303)
+    try:
+        meetings.start_correction(meeting, form.reason.data, _me())
+    except meetings.MeetingError as error:
+        return _fail(error, _back(meeting))
+    db.session.commit()
+    flash("Протокол открыт для исправления. После правок подпишите его снова — появится новая редакция.", "success")
+    return redirect(_back(meeting), 303)
+
+
+@bp.route("/<int:meeting_id>/items", methods=["POST"])
+@permission_required("meeting.manage")
+def item_add(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, "meeting.manage")
+    form = ItemForm()
+    if not form.validate_on_submit():
+        flash("Впишите вопрос повестки (до 1000 символов); минут — от 1 до 600.", "danger")
+        return redirect(_back(meeting, "agenda"), 303)
+    try:
+        meetings.add_item(meeting, form.title.data, form.speakers.data, form.planned_minutes.data, _me())
+    except meetings.MeetingError as error:
+        return _fail(error, _back(meeting))
+    db.session.commit()
+    flash("Вопрос добавлен в повестку.", "success")
+    return redirect(_back(meeting, "agenda"), 303)
+
+
+def _item_or_404(item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or not can(current_user, "meeting.manage", item.meeting):
+        abort(404)
+    return item
+
+
+@bp.route("/items/<int:item_id>/text", methods=["POST"])
+@permission_required("meeting.manage")
+def item_text(item_id: int):
+    item = _item_or_404(item_id)
+    form = ItemTextForm()
+    if not form.validate_on_submit():
+        flash("Текст слишком длинный.", "danger")
+        return redirect(_back(item.meeting, f"item-{item.id}"), 303)
+    try:
+        meetings.update_item(item, {"heard": form.heard.data, "discussion": form.discussion.data}, _me())
+    except meetings.MeetingError as error:
+        return _fail(error, _back(item.meeting))
+    db.session.commit()
+    flash("Записано.", "success")
+    return redirect(_back(item.meeting, f"item-{item.id}"), 303)
+
+
+@bp.route("/items/<int:item_id>/decisions", methods=["POST"])
+@permission_required("meeting.manage")
+def decision_add(item_id: int):
+    item = _item_or_404(item_id)
+    form = DecisionForm()
+    form.assignee_ids.choices = [c for c in _people(item.meeting) if c.value != 0]
+    target = _back(item.meeting, f"item-{item.id}")
+    if not form.validate_on_submit():
+        messages = [f"{getattr(form, name).label.text}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        flash("Решение не добавлено. " + " ".join(messages), "danger")
+        return redirect(target, 303)
+    try:
+        deadline = parse_deadline(form.deadline.data) if form.verb.data == "assign" or form.deadline.data else None
+        meetings.add_decision(
+            item,
+            form.verb.data,
+            form.text.data,
+            _me(),
+            assignee_ids=form.assignee_ids.data or [],
+            addressee=form.addressee.data,
+            deadline=deadline,
+            evidence_required=form.evidence_required.data,
+            artefact=form.artefact.data,
+        )
+    except (meetings.MeetingError, DeadlineError) as error:
+        return _fail(error, target)
+    db.session.commit()
+    flash("Решение добавлено.", "success")
+    return redirect(target, 303)
+
+
+@bp.route("/decisions/<int:decision_id>/delete", methods=["POST"])
+@permission_required("meeting.manage")
+def decision_delete(decision_id: int):
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or not can(current_user, "meeting.manage", decision.item.meeting):
+        abort(404)
+    meeting = decision.item.meeting
+    if not MoveForm().validate_on_submit():
+        abort(400)
+    try:
+        meetings.remove_decision(decision, _me())
+    except meetings.MeetingError as error:
+        return _fail(error, _back(meeting))
+    db.session.commit()
+    flash("Решение удалено.", "success")
+    return redirect(_back(meeting, "agenda"), 303)
+
+
+@bp.route("/attendance/<int:attendance_id>", methods=["POST"])
+@permission_required("meeting.manage")
+def attendance(attendance_id: int):
+    row = db.session.get(Attendance, attendance_id)
+    if row is None or not can(current_user, "meeting.manage", row.meeting):
+        abort(404)
+    form = AttendanceForm()
+    if not form.validate_on_submit():
+        flash("Выберите вариант участия из списка.", "danger")
+        return redirect(_back(row.meeting, "attendance"), 303)
+    try:
+        meetings.set_attendance(row, form.status.data, form.substitute_name.data, form.substitute_position.data, _me())
+    except meetings.MeetingError as error:
+        return _fail(error, _back(row.meeting, "attendance"))
+    db.session.commit()
+    flash("Участие отмечено.", "success")
+    return redirect(_back(row.meeting, "attendance"), 303)
+
+
+# ---- the protocol ------------------------------------------------------------------------
+
+
+@bp.route("/<int:meeting_id>/protocol")
+@permission_required("meeting.view")
+def protocol(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, "meeting.view")
+    return render_template("meetings/protocol.html", meeting=meeting, text=_protocol_text(meeting))
+
+
+def _protocol_text(meeting: Meeting) -> str:
+    """A signed protocol prints as signed (its last revision); a draft as it stands."""
+    return meeting.revisions[-1].text if meeting.is_signed and meeting.revisions else meetings.protocol_text(meeting)
+
+
+@bp.route("/<int:meeting_id>/protocol.docx")
+@permission_required("meeting.view")
+def protocol_download(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, "meeting.view")
+    data = protocol_docx.build(_protocol_text(meeting))
+    name = f"protocol-{meeting.number or 'draft'}-{meeting.starts_at:%Y-%m-%d}.docx"
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@bp.route("/<int:meeting_id>/revisions")
+@permission_required("meeting.view")
+def revisions(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, "meeting.view")
+    numbers = [r.number for r in meeting.revisions]
+    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    if len(numbers) >= 2 and (a not in numbers or b not in numbers):
+        a, b = numbers[-2], numbers[-1]
+    by_number = {r.number: r for r in meeting.revisions}
+    diff = meetings.compare(by_number[a], by_number[b]) if a in by_number and b in by_number else None
+    return render_template("meetings/revisions.html", meeting=meeting, a=a, b=b, diff=diff)

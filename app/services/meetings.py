@@ -1,0 +1,461 @@
+"""Working groups and meetings: composition over time, the meeting lifecycle, decisions → tasks, protocol text."""
+
+import difflib
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models.base import today, utcnow
+from app.models.meetings import (
+    DECISION_VERBS,
+    MEETING_STATUSES,
+    AgendaItem,
+    Attendance,
+    Decision,
+    GroupMember,
+    Meeting,
+    ProtocolRevision,
+    WorkingGroup,
+)
+from app.models.org import User
+from app.models.tasks import OPEN_STATUSES, Task
+from app.services import audit, tasks
+from app.services.calendar import Deadline
+
+CONTROL_TITLE = "Контроль исполнения ранее принятых решений"
+
+# status → statuses it may move to
+TRANSITIONS = {
+    "draft": ("scheduled",),
+    "scheduled": ("held", "draft"),
+    "held": ("circulated", "scheduled"),
+    "circulated": ("signed", "held"),
+    "signed": (),
+}
+MOVE_LABELS = {
+    ("draft", "scheduled"): "Назначить заседание",
+    ("scheduled", "held"): "Отметить, что заседание проведено",
+    ("scheduled", "draft"): "Вернуть в черновик",
+    ("held", "circulated"): "Разослать протокол на согласование",
+    ("held", "scheduled"): "Вернуть в «Назначено»",
+    ("circulated", "signed"): "Подписать протокол",
+    ("circulated", "held"): "Вернуть на доработку",
+}
+
+
+class MeetingError(ValueError):
+    """A meeting rule was broken; the message is for the user."""
+
+
+# ---- composition -------------------------------------------------------------------------
+
+
+def members_on(group: WorkingGroup, day: date) -> list[GroupMember]:
+    """The group as it stood on `day`: head first, then deputy, secretary, members."""
+    order = {"head": 0, "deputy": 1, "secretary": 2, "member": 3}
+    current = [m for m in group.members if m.valid_from <= day and (m.valid_to is None or m.valid_to >= day)]
+    return sorted(current, key=lambda m: (order.get(m.role, 9), m.user.full_name))
+
+
+def set_member(group: WorkingGroup, user: User, role: str, position: str, on: date, order_reference: str, actor):
+    """Put `user` in the group from `on` with this role and position; their previous row is closed, not lost."""
+    current = next((m for m in members_on(group, on) if m.user_id == user.id), None)
+    if current is not None and (current.role, current.position) == (role, position):
+        return current
+    if current is not None:
+        if current.valid_from == on:
+            db.session.delete(current)
+        else:
+            current.valid_to = on.fromordinal(on.toordinal() - 1)
+    member = GroupMember(
+        group=group,
+        user=user,
+        role=role,
+        position=position or user.position,
+        valid_from=on,
+        order_reference=order_reference,
+    )
+    db.session.add(member)
+    audit.record(
+        "group.member",
+        group,
+        actor=actor,
+        before={"member": user.full_name, "role": current.role} if current else None,
+        after={"member": user.full_name, "role": role, "position": member.position, "from": on},
+    )
+    return member
+
+
+def remove_member(member: GroupMember, on: date, actor) -> None:
+    member.valid_to = on
+    audit.record(
+        "group.member_out", member.group, actor=actor, before={"member": member.user.full_name}, after={"to": on}
+    )
+
+
+# ---- meetings ----------------------------------------------------------------------------
+
+
+def local_date(meeting: Meeting) -> date:
+    return meeting.starts_at.date()
+
+
+def next_number(group: WorkingGroup, year: int) -> int:
+    highest = db.session.scalar(
+        select(func.max(Meeting.number)).where(Meeting.group_id == group.id, Meeting.year == year)
+    )
+    return (highest or 0) + 1
+
+
+def ensure_editable(meeting: Meeting) -> None:
+    """The one gate every change of a meeting passes: a signed protocol is read-only."""
+    if meeting.is_signed:
+        raise MeetingError("Протокол подписан и не изменяется. Исправление — через новую редакцию с указанием причины.")
+
+
+def create(
+    group: WorkingGroup, starts_at: datetime, place: str, link: str, actor, number: int | None = None
+) -> Meeting:
+    """A draft meeting with the group's members invited, chair and secretary taken from the composition."""
+    day = starts_at.date()
+    members = members_on(group, day)
+    role_holder = {m.role: m.user_id for m in reversed(members)}
+    meeting = Meeting(
+        group=group,
+        year=starts_at.year,
+        number=number,
+        starts_at=starts_at,
+        place=place,
+        link=link,
+        region_id=group.region_id,
+        centre_id=group.centre_id,
+        chair_id=role_holder.get("head"),
+        secretary_id=role_holder.get("secretary"),
+    )
+    _check_number(meeting)
+    db.session.add(meeting)
+    for m in members:
+        meeting.attendance.append(Attendance(user_id=m.user_id, full_name=m.user.full_name, position=m.position))
+    if open_assignments(group, before=meeting):
+        meeting.items.append(AgendaItem(position=1, title=CONTROL_TITLE, is_control=True))
+    db.session.flush()
+    audit.record("meeting.create", meeting, actor=actor, after={"date": starts_at, "number": number})
+    return meeting
+
+
+def _check_number(meeting: Meeting) -> None:
+    if meeting.number is None:
+        return
+    if meeting.number < 1:
+        raise MeetingError("Номер заседания — целое положительное число.")
+    clash = db.session.scalar(
+        select(Meeting.id).where(
+            Meeting.group_id == meeting.group_id,
+            Meeting.year == meeting.year,
+            Meeting.number == meeting.number,
+            Meeting.id != (meeting.id or 0),
+        )
+    )
+    if clash:
+        raise MeetingError(f"Заседание № {meeting.number} за {meeting.year} год у этой группы уже есть.")
+
+
+def update(meeting: Meeting, values: dict, actor) -> Meeting:
+    ensure_editable(meeting)
+    fields = ("number", "starts_at", "place", "link", "chair_id", "secretary_id", "registration_number")
+    before = audit.snapshot(meeting, fields)
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    meeting.year = meeting.starts_at.year
+    _check_number(meeting)
+    old, new = audit.changed(before, audit.snapshot(meeting, fields))
+    if new:
+        audit.record("meeting.update", meeting, before=old, after=new, actor=actor)
+    return meeting
+
+
+def allowed_moves(meeting: Meeting) -> list[tuple[str, str]]:
+    return [(target, MOVE_LABELS[(meeting.status, target)]) for target in TRANSITIONS[meeting.status]]
+
+
+def move(meeting: Meeting, target: str, actor, on: date | None = None) -> Meeting:
+    """Change the lifecycle status; signing checks the protocol, creates tasks and a revision."""
+    if target not in TRANSITIONS[meeting.status]:
+        raise MeetingError(
+            f"Нельзя перевести заседание из «{meeting.status_label}» в «{MEETING_STATUSES.get(target, target)}»."
+        )
+    if target == "scheduled" and meeting.number is None:
+        meeting.number = next_number(meeting.group, meeting.year)
+    if target == "signed":
+        _check_signable(meeting)
+    before = meeting.status
+    meeting.status = target
+    if target == "signed":
+        _sign(meeting, actor, on or today())
+    audit.record("meeting.status", meeting, actor=actor, before={"status": before}, after={"status": target})
+    return meeting
+
+
+def _check_signable(meeting: Meeting) -> None:
+    problems = []
+    if meeting.chair_id is None:
+        problems.append("не указан председатель")
+    if not meeting.items:
+        problems.append("нет вопросов повестки")
+    for item in meeting.items:
+        for decision in item.decisions:
+            if decision.verb == "assign" and not decision.assignee_ids:
+                problems.append(f"в решении {decision.number} не указаны ответственные")
+            if decision.verb == "assign" and not decision.deadline:
+                problems.append(f"в решении {decision.number} не указан срок")
+    if problems:
+        raise MeetingError("Протокол нельзя подписать: " + "; ".join(problems) + ".")
+
+
+def _sign(meeting: Meeting, actor, on: date) -> None:
+    meeting.signed_at = utcnow()
+    meeting.revision += 1
+    meeting.revisions.append(
+        ProtocolRevision(
+            number=meeting.revision,
+            reason=meeting.correction_reason,
+            text=protocol_text(meeting),
+            signed_by_id=getattr(actor, "id", None),
+        )
+    )
+    meeting.correction_reason = ""
+    for item in meeting.items:
+        for decision in item.decisions:
+            if decision.verb == "assign":
+                _assign(meeting, decision, actor, on)
+
+
+def start_correction(meeting: Meeting, reason: str, actor) -> Meeting:
+    """Reopen a signed protocol for a correction; signing it again adds a revision with this reason."""
+    if not meeting.is_signed:
+        raise MeetingError("Исправление нужно только для подписанного протокола.")
+    if not reason.strip():
+        raise MeetingError("Укажите причину исправления.")
+    meeting.status, meeting.correction_reason = "circulated", reason.strip()
+    audit.record("meeting.correction", meeting, actor=actor, after={"reason": reason.strip()})
+    return meeting
+
+
+def set_attendance(row: Attendance, status: str, substitute_name: str, substitute_position: str, actor) -> None:
+    """Mark attendance; «замещает» needs the substitute's name and position."""
+    ensure_editable(row.meeting)
+    if status == "substituted" and not (substitute_name.strip() and substitute_position.strip()):
+        raise MeetingError("Для замещения укажите ФИО и должность замещающего.")
+    before = audit.snapshot(row, ("status", "substitute_name"))
+    row.status = status
+    row.substitute_name = substitute_name.strip() if status == "substituted" else ""
+    row.substitute_position = substitute_position.strip() if status == "substituted" else ""
+    audit.record(
+        "meeting.attendance",
+        row.meeting,
+        actor=actor,
+        before={row.full_name: before["status"]},
+        after={row.full_name: status, "substitute": row.substitute_name},
+    )
+
+
+def compare(old: ProtocolRevision, new: ProtocolRevision) -> list[tuple[str, str]]:
+    """Line-by-line differences between two revisions: ("same" | "removed" | "added", line)."""
+    rows = []
+    for line in difflib.ndiff(old.text.splitlines(), new.text.splitlines()):
+        tag, text = line[:2], line[2:]
+        if tag == "? ":
+            continue
+        rows.append(({"  ": "same", "- ": "removed", "+ ": "added"}[tag], text))
+    return rows
+
+
+# ---- agenda and decisions ----------------------------------------------------------------
+
+
+def add_item(meeting: Meeting, title: str, speakers: str, planned_minutes: int | None, actor) -> AgendaItem:
+    ensure_editable(meeting)
+    item = AgendaItem(
+        title=title.strip(),
+        speakers=speakers.strip(),
+        planned_minutes=planned_minutes,
+        position=max((i.position for i in meeting.items), default=0) + 1,
+    )
+    meeting.items.append(item)
+    db.session.flush()
+    audit.record("meeting.item", meeting, actor=actor, after={"item": f"{item.position}. {item.title}"})
+    return item
+
+
+def update_item(item: AgendaItem, values: dict, actor) -> AgendaItem:
+    ensure_editable(item.meeting)
+    for name, value in values.items():
+        setattr(item, name, value)
+    audit.record("meeting.item", item.meeting, actor=actor, after={"item": f"{item.position}. {item.title}"})
+    return item
+
+
+def add_decision(
+    item: AgendaItem,
+    verb: str,
+    text: str,
+    actor,
+    *,
+    assignee_ids=(),
+    addressee="",
+    deadline: Deadline | None = None,
+    evidence_required=False,
+    artefact="",
+) -> Decision:
+    """A numbered decision; «поручить» needs responsible people and a deadline."""
+    ensure_editable(item.meeting)
+    if verb not in DECISION_VERBS:
+        raise MeetingError("Выберите вид решения из списка.")
+    if not text.strip():
+        raise MeetingError("Впишите текст решения.")
+    if verb == "assign" and not assignee_ids:
+        raise MeetingError("Для поручения укажите ответственных.")
+    if verb == "assign" and deadline is None:
+        raise MeetingError("Для поручения укажите срок.")
+    decision = Decision(
+        verb=verb,
+        text=text.strip(),
+        assignee_ids=[int(i) for i in assignee_ids],
+        addressee=addressee.strip(),
+        deadline=deadline.to_json() if deadline else None,
+        evidence_required=evidence_required,
+        artefact=artefact.strip(),
+        position=max((d.position for d in item.decisions), default=0) + 1,
+    )
+    item.decisions.append(decision)
+    db.session.flush()
+    audit.record(
+        "meeting.decision", item.meeting, actor=actor, after={"decision": f"{decision.number} {decision.verb_label}"}
+    )
+    return decision
+
+
+def remove_decision(decision: Decision, actor) -> None:
+    meeting = decision.item.meeting
+    ensure_editable(meeting)
+    audit.record(
+        "meeting.decision_removed",
+        meeting,
+        actor=actor,
+        before={"decision": f"{decision.number} {decision.text[:200]}"},
+    )
+    item = decision.item
+    item.decisions.remove(decision)
+    for position, rest in enumerate(item.decisions, start=1):
+        rest.position = position
+
+
+def _assign(meeting: Meeting, decision: Decision, actor, signed_on: date) -> None:
+    """Create the tasks of a «поручить» decision once: one per person, under a shared parent for a group."""
+    exists = db.session.scalar(select(Task.id).where(Task.source_type == "decision", Task.source_id == decision.id))
+    if exists:
+        return
+    deadline = Deadline.from_json(decision.deadline)
+    common = {
+        "title": decision.text,
+        "source_type": "decision",
+        "source_id": decision.id,
+        "controller_id": meeting.secretary_id or meeting.chair_id,
+        "due_on": deadline.resolve(signed_on),
+        "deadline_text": deadline.label(),
+        "standing": deadline.kind == "standing",
+        "evidence_required": decision.evidence_required,
+        "description": f"Протокол {meeting.number_label} от {local_date(meeting):%d.%m.%Y}, решение {decision.number}.",
+    }
+    people = decision.assignee_ids
+    parent = None
+    if len(people) > 1:
+        parent = tasks.create(dict(common, region_id=meeting.region_id, centre_id=meeting.centre_id), actor)
+    for user_id in people:
+        tasks.create(dict(common, responsible_id=user_id, parent_id=parent.id if parent else None), actor)
+
+
+def open_assignments(group: WorkingGroup, before: Meeting) -> list[Task]:
+    """Open tasks from decisions of the group's earlier meetings: the «Контроль исполнения» item."""
+    decision_ids = (
+        select(Decision.id)
+        .join(AgendaItem)
+        .join(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.id != (before.id or 0), Meeting.starts_at < before.starts_at)
+    )
+    stmt = (
+        select(Task)
+        .where(Task.source_type == "decision", Task.source_id.in_(decision_ids), Task.status.in_(OPEN_STATUSES))
+        .where(Task.responsible_id.is_not(None))  # a group's shared parent task has no responsible person
+        .order_by(Task.due_on, Task.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def assignees_label(decision: Decision) -> str:
+    if decision.addressee:
+        return decision.addressee
+    users = [db.session.get(User, i) for i in decision.assignee_ids]
+    return ", ".join(u.short_name for u in users if u)
+
+
+# ---- the protocol as text ----------------------------------------------------------------
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+
+
+def roman(n: int) -> str:
+    return ROMAN[n - 1] if 0 < n <= len(ROMAN) else str(n)
+
+
+def protocol_text(meeting: Meeting) -> str:
+    """The protocol in the Russian administrative form, as plain text (revisions keep and compare it)."""
+    lines = [meeting.group.name, "", f"ПРОТОКОЛ № {meeting.number or '___'}", f"{local_date(meeting):%d.%m.%Y}"]
+    if meeting.place:
+        lines.append(meeting.place)
+    lines.append("")
+    if meeting.chair:
+        lines.append(f"Председатель – {meeting.chair.full_name}")
+    if meeting.secretary:
+        lines.append(f"Секретарь – {meeting.secretary.full_name}")
+    lines += ["", "Присутствовали:"]
+    for a in meeting.attendance:
+        if a.status == "present":
+            lines.append(f"{a.position} – {a.full_name}".lstrip(" –"))
+        elif a.status == "substituted":
+            lines.append(f"{a.substitute_position} – {a.substitute_name} (замещает {a.full_name})".lstrip(" –"))
+    lines += ["", "Повестка дня:"]
+    for item in meeting.items:
+        lines.append(f"{roman(item.position)}. {item.title}" + (f" ({item.speakers})" if item.speakers else ""))
+    for item in meeting.items:
+        lines += ["", f"{roman(item.position)}. {item.title}"]
+        if item.is_control:
+            for task in open_assignments(meeting.group, before=meeting):
+                lines.append(
+                    f"– {task.title} ({task.responsible.short_name if task.responsible else '—'}): {task.status_label}"
+                )
+        if item.heard:
+            lines += ["СЛУШАЛИ:", item.heard]
+        if item.discussion:
+            lines += ["ВЫСТУПИЛИ:", item.discussion]
+        if item.decisions:
+            lines.append("РЕШИЛИ:")
+        for decision in item.decisions:
+            lines.append(decision_line(decision))
+    lines += ["", f"Председатель {meeting.chair.short_name if meeting.chair else ''}".rstrip()]
+    return "\n".join(lines)
+
+
+def decision_line(decision: Decision) -> str:
+    """«1.2. Поручить … Ответственные: … Срок – …» as the protocol prints it."""
+    text = f"{decision.number}. {decision.verb_label} {decision.text}"
+    if decision.artefact:
+        text += f" ({decision.artefact})"
+    if decision.verb == "assign":
+        text += f" Ответственные: {assignees_label(decision)}."
+        if decision.deadline:
+            text += f" Срок – {Deadline.from_json(decision.deadline).label()}."
+        if decision.evidence_required:
+            text += " С подтверждающими материалами."
+    return text
