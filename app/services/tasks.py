@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -20,7 +20,7 @@ from app.models.tasks import (
     TaskParticipant,
 )
 from app.services import audit, calendar, org
-from app.services.policy import can, scoped
+from app.services.policy import can, scope_filter, scoped
 
 AUDITED = (
     "title",
@@ -62,43 +62,6 @@ MAX_RECURRENCE_DAYS = 366
 RECENT_DONE_DAYS = 14  # the board's «Выполнена» column shows tasks closed this recently
 BOARD_COLUMN_LIMIT = 50
 BOARD_STATUSES = ("new", "in_progress", "review", "done")
-
-# How the audit trail names task events and fields; audit.py keeps its own entries if it has them.
-for _table, _entries in (
-    (
-        audit.ACTION_LABELS,
-        {
-            "task.create": "Поручение создано",
-            "task.update": "Поручение изменено",
-            "task.status": "Изменён статус поручения",
-            "task.reassign": "Поручение передано другому ответственному",
-            "task.people": "Изменён состав участников поручения",
-            "task.export": "Выгрузка списка поручений",
-        },
-    ),
-    (audit.OBJECT_LABELS, {"Task": "Поручение"}),
-    (
-        audit.FIELD_LABELS,
-        {
-            "title": "Что сделать",
-            "description": "Описание",
-            "responsible_id": "Ответственный (id)",
-            "controller_id": "Контролёр (id)",
-            "due_on": "Срок",
-            "deadline_text": "Срок по источнику",
-            "priority": "Приоритет",
-            "status": "Статус",
-            "standing": "Постоянное",
-            "evidence_required": "Нужны подтверждающие материалы",
-            "recurrence_days": "Повторять через, дней",
-            "co_executors": "Соисполнители (id)",
-            "watchers": "Наблюдатели (id)",
-            "filters": "Фильтры",
-        },
-    ),
-):
-    for _key, _label in _entries.items():
-        _table.setdefault(_key, _label)
 
 
 class TaskError(ValueError):
@@ -267,19 +230,18 @@ def next_due(task: Task, on: date | None = None) -> date:
 
 def _next_occurrence(task: Task, actor) -> Task:
     """Create the next occurrence once: closing, reopening and closing again adds nothing new."""
-    due = next_due(task)
-    existing = db.session.scalar(
-        select(Task).where(
-            Task.id != task.id,
-            Task.title == task.title,
-            Task.responsible_id.is_(None) if task.responsible_id is None else Task.responsible_id == task.responsible_id,
-            Task.source_type == task.source_type,
-            Task.recurrence_days == task.recurrence_days,
-            Task.due_on == due,
-        )
+    later = select(Task).where(
+        Task.id != task.id,
+        Task.title == task.title,
+        Task.responsible_id.is_(None) if task.responsible_id is None else Task.responsible_id == task.responsible_id,
+        Task.source_type == task.source_type,
+        Task.recurrence_days == task.recurrence_days,
+        Task.due_on > task.due_on if task.due_on is not None else Task.id > task.id,
     )
+    existing = db.session.scalar(later.order_by(Task.id).limit(1))
     if existing is not None:
         return existing
+    due = next_due(task)
     values = {name: getattr(task, name) for name in AUDITED if name not in ("status", "due_on")}
     values.update(
         due_on=due,
@@ -377,32 +339,69 @@ MY_ROLES = {
     "controller": "Я контролёр",
     "watcher": "Я наблюдаю",
 }
+ROLE_NOUNS = {
+    "responsible": "ответственный",
+    "co_executor": "соисполнитель",
+    "controller": "контролёр",
+    "watcher": "наблюдатель",
+}
 STATUS_FILTERS = {"open": "Открытые", "all": "Все", **TASK_STATUSES}
 SORTS = {"deadline": "по сроку", "priority": "по приоритету", "created": "по дате создания"}
 _PRIORITY_RANK = case({"high": 0, "normal": 1, "low": 2}, value=Task.priority, else_=1)
 
 
+def viewable(user):
+    """Tasks `user` may view, as one query: their task.view scope, or any task they take part in.
+
+    Row by row the same answer as `can(user, "task.view", task)`.
+    """
+    clause = scope_filter(Task, user, "task.view")
+    if clause is None:
+        return select(Task)
+    takes_part = or_(
+        Task.responsible_id == user.id,
+        Task.controller_id == user.id,
+        Task.created_by_id == user.id,
+        Task.id.in_(select(TaskParticipant.task_id).where(TaskParticipant.user_id == user.id)),
+    )
+    return select(Task).where(or_(clause, takes_part))
+
+
+def due_problem(due: date | None, task: Task | None = None) -> str | None:
+    """Why a deadline set by hand cannot stand (in the past, or a day off); None if it can or is unchanged."""
+    if due is None or (task is not None and due == task.due_on):
+        return None
+    if due < today():
+        return "Срок не может быть в прошлом."
+    if not calendar.is_working_day(due):
+        nearest = calendar.shift_to_working_day(due)
+        return (
+            f"{due:%d.%m.%Y} — нерабочий день по производственному календарю. "
+            f"Ближайший рабочий день — {nearest:%d.%m.%Y}."
+        )
+    return None
+
+
 def mine(user, role: str | None = None):
-    """Tasks where `user` takes part, optionally in one role."""
+    """Tasks where `user` takes part, optionally in one role.
+
+    The roles are united as id lists (each read through its own index) rather than OR-ed in one
+    WHERE, which would make the database scan every task.
+    """
     participates = select(TaskParticipant.task_id).where(TaskParticipant.user_id == user.id)
-    clauses = {
-        "responsible": Task.responsible_id == user.id,
-        "controller": Task.controller_id == user.id,
-        "co_executor": Task.id.in_(participates.where(TaskParticipant.role == "co_executor")),
-        "watcher": Task.id.in_(participates.where(TaskParticipant.role == "watcher")),
+    ids = {
+        "responsible": select(Task.id).where(Task.responsible_id == user.id),
+        "controller": select(Task.id).where(Task.controller_id == user.id),
+        "co_executor": participates.where(TaskParticipant.role == "co_executor"),
+        "watcher": participates.where(TaskParticipant.role == "watcher"),
     }
-    where = clauses[role] if role in clauses else or_(*clauses.values())
-    return select(Task).where(where)
+    chosen = ids[role] if role in ids else union(*ids.values())
+    return select(Task).where(Task.id.in_(chosen))
 
 
 def team(user):
     """Every task in the scope where `user` may manage tasks."""
     return scoped(select(Task), Task, user, "task.manage")
-
-
-def visible(user):
-    """The tasks a user works from: the team's for managers, their own otherwise."""
-    return team(user) if can(user, "task.manage") else mine(user)
 
 
 def filtered(
@@ -452,6 +451,7 @@ def with_people(stmt):
         selectinload(Task.responsible),
         selectinload(Task.controller),
         selectinload(Task.centre),
+        selectinload(Task.department),
         selectinload(Task.participants),
     )
 
@@ -527,7 +527,7 @@ EXPORT_HEADERS = [
 def export_rows(stmt, on: date | None = None):
     """Rows of the filtered list for CSV and XLSX: plain values, dates as dates; names as short names."""
     on = on or today()
-    stmt = with_people(stmt).options(selectinload(Task.department)).limit(MAX_EXPORT)
+    stmt = with_people(stmt).limit(MAX_EXPORT)
     for task in db.session.scalars(stmt):
         yield [
             task.id,

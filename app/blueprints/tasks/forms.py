@@ -1,0 +1,131 @@
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from app.forms import BaseForm, choices
+from app.models.tasks import PRIORITIES, TASK_SOURCES
+from app.services.tasks import MAX_COMMENT, MAX_RECURRENCE_DAYS, MY_ROLES, SORTS, STATUS_FILTERS
+
+REQUIRED = "Обязательное поле."
+DATE_MESSAGE = "Дата должна быть в формате ДД.ММ.ГГГГ (или ГГГГ-ММ-ДД)."
+
+
+class RuDate(DateField):
+    """A date from <input type=date> (yyyy-mm-dd) or typed by hand (dd.mm.yyyy), with a Russian message."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y"])
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(DATE_MESSAGE) from error
+
+
+class WholeNumber(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Укажите целое число.") from error
+
+
+class TaskForm(BaseForm):
+    title = TextAreaField(
+        "Что нужно сделать", validators=[DataRequired("Укажите, что нужно сделать."), Length(max=1000)]
+    )
+    description = TextAreaField("Описание", validators=[Length(max=20000)])
+    responsible_id = SelectField("Ответственный", coerce=int, validators=[Optional()])
+    co_executors = SelectMultipleField("Соисполнители", coerce=int, validators=[Optional()])
+    controller_id = SelectField("Контролёр", coerce=int, validators=[Optional()])
+    watchers = SelectMultipleField("Наблюдатели", coerce=int, validators=[Optional()])
+    department_id = SelectField("Отдел", coerce=int, validators=[Optional()])
+    due_on = RuDate("Срок исполнения", validators=[Optional()])
+    deadline_text = StringField("Срок словами, как в источнике", validators=[Length(max=300)])
+    standing = BooleanField("Постоянное поручение («осуществлять контроль …»), без конечного срока")
+    recurrence_days = WholeNumber(
+        "Повторять через, дней",
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_RECURRENCE_DAYS, message=f"Укажите число дней от 1 до {MAX_RECURRENCE_DAYS}."),
+        ],
+    )
+    priority = SelectField("Приоритет", choices=choices(PRIORITIES.items()), default="normal")
+    evidence_required = BooleanField("Для сдачи нужны подтверждающие материалы (фото, скриншоты, документы)")
+    submit = SubmitField("Сохранить")
+
+    group_task = False  # a shared parent of a group's tasks («Директорам ЦЗН …») has no responsible person
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.group_task and not self.responsible_id.errors and not self.responsible_id.data:
+            self.responsible_id.errors = [*self.responsible_id.errors, "Выберите ответственного."]
+            valid = False
+        if not self.due_on.errors and not self.due_on.data and not self.standing.data:
+            self.due_on.errors = [*self.due_on.errors, "Укажите срок или отметьте «Постоянное поручение»."]
+            valid = False
+        return valid
+
+    def validate_recurrence_days(self, field):
+        if field.data and self.standing.data:
+            raise ValidationError("Постоянное поручение не повторяется: снимите отметку или очистите это поле.")
+        if field.data and not self.due_on.data:
+            raise ValidationError("Для повторяющегося поручения укажите срок первого исполнения.")
+
+    def validate_co_executors(self, field):
+        if self.responsible_id.data and self.responsible_id.data in (field.data or []):
+            raise ValidationError("Ответственный не может быть одновременно соисполнителем.")
+
+
+class CommentForm(BaseForm):
+    text = TextAreaField(
+        "Комментарий",
+        validators=[DataRequired("Напишите комментарий."), Length(max=MAX_COMMENT, message="Не длиннее 5000 знаков.")],
+    )
+    submit = SubmitField("Добавить комментарий")
+
+
+class _Filters(BaseForm):
+    """List filters from the query string: no CSRF, bad values are reported and not applied."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Поиск", validators=[Optional(), Length(max=200)])
+    status = SelectField("Статус", choices=choices(STATUS_FILTERS.items()), default="open")
+    overdue = BooleanField("Только просроченные")
+    sort = StringField(validators=[Optional()])
+
+    def valid(self, name: str):
+        field = self[name]
+        return None if field.errors else field.data
+
+
+class MyFilters(_Filters):
+    role = SelectField("Моя роль", choices=choices([("", "Все мои")] + list(MY_ROLES.items())), default="")
+
+
+class TeamFilters(_Filters):
+    centre = SelectField("Центр", coerce=int, validators=[Optional()], validate_choice=False)
+    department = SelectField("Отдел", coerce=int, validators=[Optional()], validate_choice=False)
+    source = SelectField("Источник", choices=choices([("", "Любой")] + list(TASK_SOURCES.items())), default="")
+    due_from = RuDate("Срок с", validators=[Optional()])
+    due_to = RuDate("Срок по", validators=[Optional()])
+
+    def validate_due_to(self, field):
+        if field.data and self.due_from.data and field.data < self.due_from.data:
+            raise ValidationError("Дата «по» не может быть раньше даты «с».")
+
+
+def sort_key(value: str | None, default: str = "deadline") -> str:
+    return value if value and value.lstrip("-") in SORTS else default
