@@ -40,8 +40,12 @@ def deliver_now(message: OutboxMessage) -> None:
     email["From"], email["To"], email["Subject"] = cfg["MAIL_SENDER"], message.recipient, message.subject
     email.set_content(message.body)
     for item in message.attachments:
-        maintype, _, subtype = item["content_type"].partition("/")
-        email.add_attachment(item["content"].encode(), maintype=maintype, subtype=subtype, filename=item["filename"])
+        mime, *options = (part.strip() for part in item["content_type"].split(";"))
+        maintype, _, subtype = mime.partition("/")
+        params = dict(option.split("=", 1) for option in options if "=" in option)  # e.g. method=REQUEST for .ics
+        email.add_attachment(
+            item["content"].encode(), maintype=maintype, subtype=subtype, filename=item["filename"], params=params
+        )
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
         if cfg["MAIL_USE_TLS"]:
             smtp.starttls()
