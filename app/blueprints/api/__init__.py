@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.blueprints.api import routes  # noqa: E402,F401
+from app.blueprints.api import routes, routes_meetings, routes_tasks  # noqa: E402,F401

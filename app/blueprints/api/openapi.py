@@ -1,30 +1,53 @@
 """The OpenAPI 3.1 document of API v1, generated from a table of endpoints.
 
 A new resource adds rows to ENDPOINTS (and, if needed, its schema and query parameters);
-a test checks that every rule under /api/v1 is documented here.
+a test checks that every rule under /api/v1 is documented here. Rows sharing a path are
+the methods of one path item.
 """
 
 import re
 from dataclasses import dataclass
 
 from app.blueprints.api.schemas import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from app.models.meetings import ATTENDANCE, DECISION_VERBS, GROUP_KINDS, MEETING_STATUSES, MEMBER_ROLES
 from app.models.org import NETWORK_TYPES, ROLES
+from app.models.tasks import PRIORITIES, TASK_SOURCES, TASK_STATUSES
+from app.services.calendar import ACCEPTED_FORMS, KINDS
+from app.services.tasks import MAX_COMMENT, MAX_RECURRENCE_DAYS, MY_ROLES, SORTS
 
 BASE = "/api/v1"
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One GET operation: `path` is relative to BASE, with `{name}` path parameters."""
+    """One operation: `path` is relative to BASE, with `{name}` path parameters."""
 
     operation_id: str
     path: str
     summary: str
     schema: str | None = None  # the answer's schema; a list answers a Page of it
     many: bool = False
-    filters: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()  # keys of PARAMETERS
     permission: str | None = None
     public: bool = False
+    method: str = "get"
+    body: str | None = None  # the request body's schema
+    created: bool = False  # answers 201 with a Location header
+    forbidden: bool = False  # may answer 403 though no single permission says so
+    conflict: bool = False  # may answer 409
+    description: str = ""  # replaces the generated «Требуется право …» text
+
+
+READ_ONLY = (
+    "Только чтение: через API рабочие группы, заседания, протоколы и решения не изменяются — "
+    "на PUT, PATCH, POST и DELETE по этим адресам ответ 405, ничего не меняется. "
+    "Подписанный протокол исправляется только в интерфейсе, новой редакцией с указанием причины."
+)
+MEETINGS_RIGHT = f"Требуется право meeting.view; записи ограничены областью ролей. {READ_ONLY}"
+TASKS_SEEN = (
+    "Видны поручения в области права task.view вызывающего, а также все поручения, в которых он "
+    "участвует (ответственный, соисполнитель, контролёр, автор, наблюдатель), где бы они ни были."
+)
 
 
 ENDPOINTS = (
@@ -38,6 +61,122 @@ ENDPOINTS = (
     Endpoint("getCentre", "/centres/{centre_id}", "Центр занятости (ЦЗН)", "Centre", permission="org.view"),
     Endpoint("listUsers", "/users", "Сотрудники", "User", True, ("q", "centre_id", "role"), "user.view"),
     Endpoint("getUser", "/users/{user_id}", "Сотрудник", "User", permission="user.view"),
+    Endpoint(
+        "listGroups",
+        "/groups",
+        "Рабочие группы",
+        "WorkingGroup",
+        True,
+        ("q", "kind", "active"),
+        "meeting.view",
+        description=MEETINGS_RIGHT,
+    ),
+    Endpoint(
+        "getGroup",
+        "/groups/{group_id}",
+        "Рабочая группа и её состав на дату",
+        "WorkingGroupDetail",
+        filters=("on",),
+        permission="meeting.view",
+        description=MEETINGS_RIGHT,
+    ),
+    Endpoint(
+        "listMeetings",
+        "/meetings",
+        "Заседания рабочих групп",
+        "Meeting",
+        True,
+        ("group_id", "meeting_status", "year"),
+        "meeting.view",
+        description=MEETINGS_RIGHT,
+    ),
+    Endpoint(
+        "getMeeting",
+        "/meetings/{meeting_id}",
+        "Заседание: участники, повестка, решения, редакции протокола",
+        "MeetingDetail",
+        permission="meeting.view",
+        description=MEETINGS_RIGHT,
+    ),
+    Endpoint(
+        "listMeetingDecisions",
+        "/meetings/{meeting_id}/decisions",
+        "Решения заседания в порядке протокола (1.1, 1.2 …)",
+        "Decision",
+        True,
+        ("verb",),
+        "meeting.view",
+        description=MEETINGS_RIGHT,
+    ),
+    Endpoint(
+        "listTasks",
+        "/tasks",
+        "Поручения",
+        "Task",
+        True,
+        (
+            "task_q",
+            "task_status",
+            "overdue",
+            "task_centre_id",
+            "department_id",
+            "source",
+            "due_from",
+            "due_to",
+            "mine",
+            "sort",
+        ),
+        description=f"{TASKS_SEEN} Особого права не требуется: без области и участия список пуст.",
+    ),
+    Endpoint(
+        "createTask",
+        "/tasks",
+        "Создать поручение",
+        "TaskDetail",
+        method="post",
+        body="TaskCreate",
+        created=True,
+        forbidden=True,
+        description=(
+            "Требуется право task.manage хотя бы в одной области. Ответственный, контролёр, соисполнители "
+            "и наблюдатели — активные сотрудники в области права user.view вызывающего; отдел — в области "
+            "task.manage. Срок задаётся одним способом: due_on, deadline или standing: true. "
+            "Ошибка в теле — 400 с полем field; ничего не создаётся."
+        ),
+    ),
+    Endpoint("getTask", "/tasks/{task_id}", "Поручение", "TaskDetail", description=TASKS_SEEN),
+    Endpoint(
+        "updateTask",
+        "/tasks/{task_id}",
+        "Изменить поручение",
+        "TaskDetail",
+        method="patch",
+        body="TaskUpdate",
+        forbidden=True,
+        description=(
+            "Меняются только переданные поля. Изменять могут автор, контролёр и руководители с правом "
+            "task.manage в области поручения (иначе 403). Статус здесь не меняется — для него "
+            "POST /tasks/{task_id}/status. Ошибка в теле — 400 с полем field; ничего не меняется."
+        ),
+    ),
+    Endpoint(
+        "changeTaskStatus",
+        "/tasks/{task_id}/status",
+        "Сменить статус поручения",
+        "TaskDetail",
+        method="post",
+        body="TaskStatusChange",
+        forbidden=True,
+        conflict=True,
+        description=(
+            "Переходы: новая → в работе (исполнители) → на проверке (исполнители) → выполнена; отменить, "
+            "принять, вернуть на доработку и переоткрыть могут автор, контролёр и руководители. "
+            "403 — вызывающий не исполнитель и не руководитель поручения. 409 — правила не позволяют этот "
+            "переход сейчас: не из текущего статуса, не для вашей роли в поручении (исполнитель не может "
+            "отменить) или нет требуемых подтверждающих материалов; текст ошибки объясняет причину. "
+            "Ничего не меняется."
+        ),
+    ),
 )
 
 
@@ -51,6 +190,7 @@ def _object(properties: dict) -> dict:
 
 
 INTEGER = {"type": "integer"}
+POSITIVE = {"type": "integer", "minimum": 1}
 STRING = {"type": "string"}
 BOOLEAN = {"type": "boolean"}
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
@@ -58,8 +198,35 @@ NULLABLE_REF = {"anyOf": [_ref("schemas", "Ref"), {"type": "null"}]}
 STRINGS = {"type": "array", "items": STRING}
 MASKED = "Персональные данные: маскируются, если у вызывающего нет права personal.view в области сотрудника."
 
+DATE = {"type": "string", "format": "date"}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+DATE_TIME = {"type": "string", "format": "date-time"}
+NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+PERSON = _ref("schemas", "Person")
+NULLABLE_PERSON = {"anyOf": [PERSON, {"type": "null"}]}
+PEOPLE = {"type": "array", "items": PERSON}
+INTEGERS = {"type": "array", "items": INTEGER}
+IDS = {"type": "array", "items": {"type": "integer", "minimum": 1}, "maxItems": 100}
+
+
+def _enum(values) -> dict:
+    return {"type": "string", "enum": list(values)}
+
+
+def _extends(base: str, properties: dict) -> dict:
+    return {"allOf": [_ref("schemas", base), _object(properties)]}
+
+
 SCHEMAS = {
-    "Error": _object({"error": {**STRING, "description": "Сообщение на русском языке"}}),
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {**STRING, "description": "Сообщение на русском языке"},
+            "field": {**STRING, "description": "Поле тела запроса, в котором ошибка (если она в поле)"},
+        },
+    },
     "Ref": _object({"id": INTEGER, "name": STRING}),
     "Page": _object(
         {"items": {"type": "array"}, "page": INTEGER, "per_page": INTEGER, "total": INTEGER, "pages": INTEGER}
@@ -112,6 +279,234 @@ SCHEMAS = {
             "roles": {"type": "array", "items": _ref("schemas", "Role")},
         }
     ),
+    "Person": _object({"id": INTEGER, "name": {**STRING, "description": f"ФИО. {MASKED}"}}),
+    "WorkingGroup": _object(
+        {
+            "id": INTEGER,
+            "name": STRING,
+            "kind": _enum(GROUP_KINDS),
+            "kind_label": STRING,
+            "approved_by": {**STRING, "description": "Приказ, которым утверждён состав"},
+            "active": BOOLEAN,
+            "region": NULLABLE_REF,
+            "centre": NULLABLE_REF,
+        }
+    ),
+    "GroupMember": _object(
+        {
+            "id": INTEGER,
+            "user": PERSON,
+            "role": _enum(MEMBER_ROLES),
+            "role_label": STRING,
+            "position": {**STRING, "description": "Должность на дату состава"},
+            "valid_from": DATE,
+            "valid_to": NULLABLE_DATE,
+            "order_reference": STRING,
+        }
+    ),
+    "WorkingGroupDetail": _extends(
+        "WorkingGroup",
+        {"members": {"type": "array", "items": _ref("schemas", "GroupMember"), "description": "Состав на дату"}},
+    ),
+    "Meeting": _object(
+        {
+            "id": INTEGER,
+            "group": _ref("schemas", "Ref"),
+            "number": NULLABLE_INTEGER,
+            "number_label": STRING,
+            "year": INTEGER,
+            "starts_at": {**DATE_TIME, "description": "Начало, московское время (+03:00)"},
+            "place": STRING,
+            "link": STRING,
+            "status": _enum(MEETING_STATUSES),
+            "status_label": STRING,
+            "read_only": {**BOOLEAN, "description": "Протокол подписан: изменяется только новой редакцией"},
+            "registration_number": STRING,
+            "chair": NULLABLE_PERSON,
+            "secretary": NULLABLE_PERSON,
+            "signed_at": NULLABLE_DATE_TIME,
+            "revision": {**INTEGER, "description": "Номер текущей редакции протокола (0 — не подписывался)"},
+            "region_id": NULLABLE_INTEGER,
+            "centre_id": NULLABLE_INTEGER,
+        }
+    ),
+    "Attendance": _object(
+        {
+            "id": INTEGER,
+            "user_id": NULLABLE_INTEGER,
+            "full_name": {**STRING, "description": MASKED},
+            "position": STRING,
+            "status": _enum(ATTENDANCE),
+            "status_label": STRING,
+            "substitute_name": {**STRING, "description": MASKED},
+            "substitute_position": STRING,
+        }
+    ),
+    "Deadline": {
+        "type": "object",
+        "description": "Срок решения: дата, относительный срок (рабочие или календарные дни), "
+        "следующий рабочий день после утверждения или постоянно",
+        "required": ["kind"],
+        "properties": {
+            "kind": _enum(KINDS),
+            "on": DATE,
+            "days": INTEGER,
+            "working": BOOLEAN,
+            "text": STRING,
+        },
+    },
+    "Decision": _object(
+        {
+            "id": INTEGER,
+            "item_id": INTEGER,
+            "number": {**STRING, "description": "Номер в протоколе: 1.1, 1.2 …"},
+            "verb": _enum(DECISION_VERBS),
+            "verb_label": STRING,
+            "text": STRING,
+            "line": {**STRING, "description": "Решение так, как оно напечатано в протоколе"},
+            "artefact": STRING,
+            "addressee": STRING,
+            "assignees": PEOPLE,
+            "assignees_label": STRING,
+            "deadline_label": STRING,
+            "deadline": {"anyOf": [_ref("schemas", "Deadline"), {"type": "null"}]},
+            "evidence_required": BOOLEAN,
+            "task_ids": {**INTEGERS, "description": "Поручения по решению, которые видны вызывающему"},
+        }
+    ),
+    "AgendaItem": _object(
+        {
+            "id": INTEGER,
+            "position": INTEGER,
+            "title": STRING,
+            "speakers": STRING,
+            "planned_minutes": NULLABLE_INTEGER,
+            "heard": {**STRING, "description": "СЛУШАЛИ"},
+            "discussion": {**STRING, "description": "ВЫСТУПИЛИ"},
+            "is_control": {**BOOLEAN, "description": "«Контроль исполнения ранее принятых решений»"},
+            "decisions": {"type": "array", "items": _ref("schemas", "Decision")},
+        }
+    ),
+    "ProtocolRevision": _object(
+        {"number": INTEGER, "reason": STRING, "signed_at": DATE_TIME, "signed_by": NULLABLE_PERSON}
+    ),
+    "MeetingDetail": _extends(
+        "Meeting",
+        {
+            "attendance": {"type": "array", "items": _ref("schemas", "Attendance")},
+            "items": {"type": "array", "items": _ref("schemas", "AgendaItem")},
+            "revisions": {"type": "array", "items": _ref("schemas", "ProtocolRevision")},
+        },
+    ),
+    "Task": _object(
+        {
+            "id": INTEGER,
+            "title": STRING,
+            "description": STRING,
+            "status": _enum(TASK_STATUSES),
+            "status_label": STRING,
+            "priority": _enum(PRIORITIES),
+            "priority_label": STRING,
+            "source_type": _enum(TASK_SOURCES),
+            "source_label": STRING,
+            "source_id": NULLABLE_INTEGER,
+            "parent_id": NULLABLE_INTEGER,
+            "region_id": NULLABLE_INTEGER,
+            "centre": NULLABLE_REF,
+            "department": NULLABLE_REF,
+            "responsible": NULLABLE_PERSON,
+            "controller": NULLABLE_PERSON,
+            "created_by": NULLABLE_PERSON,
+            "co_executors": PEOPLE,
+            "watchers": PEOPLE,
+            "due_on": NULLABLE_DATE,
+            "deadline_text": {**STRING, "description": "Срок словами, как в источнике"},
+            "standing": {**BOOLEAN, "description": "Постоянное поручение, без конечного срока"},
+            "recurrence_days": NULLABLE_INTEGER,
+            "evidence_required": BOOLEAN,
+            "completed_on": NULLABLE_DATE,
+            "days_left": {**NULLABLE_INTEGER, "description": "Дней до срока (меньше нуля — просрочено)"},
+            "days_left_label": STRING,
+            "overdue": BOOLEAN,
+            "my_roles": {"type": "array", "items": _enum(MY_ROLES), "description": "Роли вызывающего в поручении"},
+            "created_at": DATE_TIME,
+            "updated_at": DATE_TIME,
+        }
+    ),
+    "TaskComment": _object({"id": INTEGER, "author": NULLABLE_PERSON, "text": STRING, "created_at": DATE_TIME}),
+    "TaskMove": _object({"status": _enum(TASK_STATUSES), "label": STRING}),
+    "TaskDetail": _extends(
+        "Task",
+        {
+            "comments": {"type": "array", "items": _ref("schemas", "TaskComment")},
+            "may_manage": BOOLEAN,
+            "allowed_moves": {
+                "type": "array",
+                "items": _ref("schemas", "TaskMove"),
+                "description": "Статусы, в которые вызывающий может перевести поручение сейчас",
+            },
+            "needs_evidence": {**BOOLEAN, "description": "Без подтверждающих материалов поручение не сдать"},
+        },
+    ),
+}
+
+_TASK_FIELDS = {
+    "title": {**STRING, "minLength": 1, "maxLength": 1000, "description": "Что нужно сделать"},
+    "description": {**STRING, "maxLength": 20000},
+    "responsible_id": {**POSITIVE, "description": "Ответственный"},
+    "controller_id": {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "description": "Контролёр; при создании по умолчанию — вызывающий",
+    },
+    "co_executors": {**IDS, "description": "Соисполнители (список заменяет прежний)"},
+    "watchers": {**IDS, "description": "Наблюдатели (список заменяет прежний)"},
+    "department_id": {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "description": "Отдел; поручение переходит в его центр",
+    },
+    "due_on": {
+        **NULLABLE_DATE,
+        "description": "Срок, ГГГГ-ММ-ДД: рабочий день, не в прошлом (прежний срок не проверяется)",
+    },
+    "deadline": {
+        **STRING,
+        "maxLength": 300,
+        "description": "Срок словами вместо due_on; относительный считается от сегодняшнего дня. "
+        f"Формы: {ACCEPTED_FORMS}",
+    },
+    "deadline_text": {**STRING, "maxLength": 300, "description": "Срок словами, как в источнике (с due_on)"},
+    "standing": {**BOOLEAN, "description": "Постоянное поручение, без срока"},
+    "recurrence_days": {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "maximum": MAX_RECURRENCE_DAYS,
+        "description": "Повторять через столько дней после выполнения",
+    },
+    "priority": _enum(PRIORITIES),
+    "evidence_required": {**BOOLEAN, "description": "Для сдачи нужны подтверждающие материалы"},
+}
+SCHEMAS["TaskCreate"] = {
+    "type": "object",
+    "required": ["title", "responsible_id"],
+    "additionalProperties": False,
+    "properties": _TASK_FIELDS,
+}
+SCHEMAS["TaskUpdate"] = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": False,
+    "properties": _TASK_FIELDS,
+}
+SCHEMAS["TaskStatusChange"] = {
+    "type": "object",
+    "required": ["status"],
+    "additionalProperties": False,
+    "properties": {
+        "status": _enum(TASK_STATUSES),
+        "comment": {**STRING, "maxLength": MAX_COMMENT, "description": "Комментарий к смене статуса"},
+    },
 }
 
 
@@ -119,7 +514,6 @@ def _query(name: str, description: str, schema: dict) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
-POSITIVE = {"type": "integer", "minimum": 1}
 PARAMETERS = {
     "page": _query("page", "Номер страницы", {**POSITIVE, "default": 1}),
     "per_page": _query(
@@ -132,6 +526,35 @@ PARAMETERS = {
     "centre_id": _query("centre_id", "Только сотрудники этого центра", POSITIVE),
     "pilot": _query("pilot", "Только пилотные (true) или только непилотные (false) центры", BOOLEAN),
     "role": _query("role", "Только сотрудники с этой ролью", {"type": "string", "enum": list(ROLES)}),
+    "kind": _query("kind", "Только группы этого вида", _enum(GROUP_KINDS)),
+    "active": _query("active", "Только действующие (true) или только закрытые (false) группы", BOOLEAN),
+    "on": _query("on", "Состав на эту дату (ГГГГ-ММ-ДД), по умолчанию сегодня", DATE),
+    "group_id": _query("group_id", "Только заседания этой группы", POSITIVE),
+    "meeting_status": _query("status", "Только заседания в этом статусе", _enum(MEETING_STATUSES)),
+    "year": _query("year", "Только заседания этого года", {"type": "integer", "minimum": 1990, "maximum": 2100}),
+    "verb": _query("verb", "Только решения с этим глаголом", _enum(DECISION_VERBS)),
+    "task_q": _query("q", "Поиск по тексту поручения и описанию, без учёта регистра и ё/е", STRING),
+    "task_status": _query(
+        "status",
+        "Статус; open — все открытые (новая, в работе, на проверке); all или без параметра — любые",
+        _enum(("open", "all", *TASK_STATUSES)),
+    ),
+    "overdue": _query("overdue", "true — только просроченные открытые; false — без этого условия", BOOLEAN),
+    "task_centre_id": _query("centre_id", "Только поручения этого центра", POSITIVE),
+    "department_id": _query("department_id", "Только поручения этого отдела", POSITIVE),
+    "source": _query("source", "Только поручения из этого источника", _enum(TASK_SOURCES)),
+    "due_from": _query("due_from", "Срок не раньше (ГГГГ-ММ-ДД)", DATE),
+    "due_to": _query("due_to", "Срок не позже (ГГГГ-ММ-ДД)", DATE),
+    "mine": _query(
+        "mine",
+        "Только поручения вызывающего в этой роли; any — в любой из них",
+        _enum(("responsible", "co_executor", "controller", "watcher", "any")),
+    ),
+    "sort": _query(
+        "sort",
+        "Порядок: deadline (по сроку, по умолчанию), priority, created; «-» в начале — обратный",
+        _enum([key for name in SORTS for key in (name, f"-{name}")]),
+    ),
 }
 
 
@@ -147,6 +570,7 @@ RESPONSES = {
     },
     "Forbidden": _error("У роли нет нужного права"),
     "NotFound": _error("Записи нет или она вне области вызывающего"),
+    "Conflict": _error("Правила не позволяют это действие в текущем состоянии записи"),
 }
 
 
@@ -162,34 +586,57 @@ def _answer(endpoint: Endpoint) -> dict:
         }
     else:
         schema = _ref("schemas", endpoint.schema)
-    return {"description": "Успешный ответ", "content": {"application/json": {"schema": schema}}}
+    answer = {
+        "description": "Создано" if endpoint.created else "Успешный ответ",
+        "content": {"application/json": {"schema": schema}},
+    }
+    if endpoint.created:
+        answer["headers"] = {"Location": {"schema": STRING, "description": "Адрес новой записи"}}
+    return answer
 
 
 def _operation(endpoint: Endpoint) -> dict:
     path_names = re.findall(r"{(\w+)}", endpoint.path)
     parameters = [{"name": name, "in": "path", "required": True, "schema": POSITIVE} for name in path_names]
+    parameters += [_ref("parameters", name) for name in endpoint.filters]
     if endpoint.many:
-        parameters += [_ref("parameters", name) for name in (*endpoint.filters, "page", "per_page")]
-    responses = {"200": _answer(endpoint)}
+        parameters += [_ref("parameters", name) for name in ("page", "per_page")]
+    responses = {"201" if endpoint.created else "200": _answer(endpoint)}
     if not endpoint.public:
         responses["401"] = _ref("responses", "Unauthorized")
-    if endpoint.permission:
+    if endpoint.permission or endpoint.forbidden:
         responses["403"] = _ref("responses", "Forbidden")
-    if endpoint.many:
+    if endpoint.many or endpoint.filters or endpoint.body:
         responses["400"] = _ref("responses", "BadRequest")
     if path_names:
         responses["404"] = _ref("responses", "NotFound")
+    if endpoint.conflict:
+        responses["409"] = _ref("responses", "Conflict")
     operation = {
         "operationId": endpoint.operation_id,
         "summary": endpoint.summary,
         "parameters": parameters,
         "responses": responses,
     }
-    if endpoint.permission:
+    if endpoint.body:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref("schemas", endpoint.body)}},
+        }
+    if endpoint.description:
+        operation["description"] = endpoint.description
+    elif endpoint.permission:
         operation["description"] = f"Требуется право {endpoint.permission}; записи ограничены областью ролей."
     if endpoint.public:
         operation["security"] = []
     return operation
+
+
+def _paths() -> dict:
+    paths: dict[str, dict] = {}
+    for endpoint in ENDPOINTS:
+        paths.setdefault(endpoint.path, {})[endpoint.method] = _operation(endpoint)
+    return paths
 
 
 def document() -> dict:
@@ -201,11 +648,13 @@ def document() -> dict:
             "version": "1",
             "description": "JSON API управления клиентским опытом. Доступ по личному токену "
             "(flask api-token create EMAIL или личный кабинет) в заголовке "
-            "Authorization: Bearer <токен>; права и области те же, что в интерфейсе.",
+            "Authorization: Bearer <токен>; права и области те же, что в интерфейсе. "
+            'Ошибка — JSON {"error": сообщение} (для поля тела запроса ещё и "field"); при ошибке '
+            "ничего не меняется. " + READ_ONLY,
         },
         "servers": [{"url": BASE}],
         "security": [{"bearerAuth": []}],
-        "paths": {endpoint.path: {"get": _operation(endpoint)} for endpoint in ENDPOINTS},
+        "paths": _paths(),
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "cxm_…"}},
             "schemas": SCHEMAS,

@@ -1,5 +1,8 @@
 """API v1 routes: bearer-token authentication, paginated lists, the same policy as the UI."""
 
+import re
+from datetime import date
+
 from flask import g, jsonify, request
 from sqlalchemy import select
 
@@ -19,17 +22,23 @@ NOT_FOUND = "Не найдено."
 
 
 class ApiError(Exception):
-    """A client error answered as JSON `{"error": message}` with `status`."""
+    """A client error answered as JSON `{"error": message}` with `status`; `field` names the
+    body field at fault, when there is one."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, field: str | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.field = field
 
 
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError):
-    return jsonify(error=error.message), error.status
+    db.session.rollback()  # an error changes nothing, whatever a service had begun
+    body = {"error": error.message}
+    if error.field:
+        body["field"] = error.field
+    return jsonify(body), error.status
 
 
 @bp.before_request
@@ -89,6 +98,29 @@ def _bool_arg(name: str) -> bool | None:
     return raw in {"true", "1"}
 
 
+def _date_arg(name: str) -> date | None:
+    """A date query parameter as ГГГГ-ММ-ДД, or None when absent."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(400, f"Параметр {name} должен быть датой в формате ГГГГ-ММ-ДД.") from None
+
+
+def _choice_arg(name: str, options) -> str | None:
+    """A query parameter that must be one of `options`, or None when absent."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    if raw not in options:
+        raise ApiError(400, f"Параметр {name} должен быть одним из значений: {', '.join(options)}.")
+    return raw
+
+
 def _caller(permission: str) -> User:
     """The token's owner, if they hold `permission` in some scope; 403 otherwise."""
     if not can(g.api_user, permission):
@@ -100,9 +132,10 @@ def _visible(model, user: User, permission: str):
     return scoped(select(model), model, user, permission)
 
 
-def _one(model, object_id: int, user: User, permission: str):
+def _one(model, object_id: int, user: User, permission: str, options=()):
     """A record within the caller's scope; a foreign or missing one is a 404."""
-    obj = db.session.scalar(_visible(model, user, permission).where(model.id == object_id))
+    stmt = _visible(model, user, permission).where(model.id == object_id)
+    obj = db.session.scalar(stmt.options(*options) if options else stmt)
     if obj is None:
         raise ApiError(404, NOT_FOUND)
     return obj
