@@ -97,11 +97,25 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.api import bp as api_bp
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.files import bp as files_bp
+    from app.blueprints.ical import bp as ical_bp
     from app.blueprints.jobs import bp as jobs_bp
     from app.blueprints.main import bp as main_bp
     from app.blueprints.meetings import bp as meetings_bp
+    from app.blueprints.notifications import bp as notifications_bp
+    from app.blueprints.tasks import bp as tasks_bp
 
-    for bp in (main_bp, auth_bp, account_bp, admin_bp, files_bp, jobs_bp, meetings_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        account_bp,
+        admin_bp,
+        files_bp,
+        jobs_bp,
+        meetings_bp,
+        tasks_bp,
+        notifications_bp,
+        ical_bp,
+    ):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # token-authenticated, no cookies
@@ -165,7 +179,8 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        return _error_page(405, "Метод не поддерживается", "Этот адрес не принимает такой запрос.")
+        body, code = _error_page(405, "Метод не поддерживается", "Этот адрес не принимает такой запрос.")
+        return body, code, {"Allow": ", ".join(error.valid_methods or ())}
 
     @app.errorhandler(413)
     def too_large(error):

@@ -16,6 +16,8 @@ from app.services.terms import TERMS
 NAVIGATION = [
     # (label, endpoint, permission or None for every signed-in user, group or None)
     ("Главная", "main.home", None, None),
+    ("Мои задачи", "tasks.mine", None, None),
+    ("Задачи команды", "tasks.team", "task.manage", None),
     ("Рабочие группы", "meetings.groups", "meeting.view", "Рабочая группа"),
     ("Заседания", "meetings.index", "meeting.view", "Рабочая группа"),
     ("Регионы", "admin.regions", "org.view", None),
@@ -25,6 +27,7 @@ NAVIGATION = [
     ("Журнал аудита", "admin.audit", "audit.view", "Администрирование"),
     ("Фоновые задачи", "jobs.index", "job.view", "Администрирование"),
     ("Исходящая почта", "admin.outbox", "outbox.view", "Администрирование"),
+    ("Производственный календарь", "admin.calendar_overrides", "settings.manage", "Администрирование"),
     ("Настройки", "admin.settings", "settings.manage", "Администрирование"),
     ("Глоссарий", "main.glossary", None, None),
 ]
@@ -62,8 +65,13 @@ def ru_date(value) -> str:
 
 
 def ru_datetime(value) -> str:
-    """«5 марта 2026, 14:05» in Moscow time."""
+    """«5 марта 2026, 14:05» in Moscow time (from a naive UTC timestamp)."""
     return format_datetime(value, "d MMMM y, HH:mm") if value else ""
+
+
+def ru_wall_time(value) -> str:
+    """The same format for a time people entered as Moscow wall-clock time (a meeting's start)."""
+    return format_datetime(value, "d MMMM y, HH:mm", rebase=False) if value else ""
 
 
 def ru_number(value, digits: int = 1) -> str:
@@ -92,9 +100,19 @@ def history_visible(history) -> bool:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(ru_date=ru_date, ru_datetime=ru_datetime, ru_number=ru_number)
+    app.jinja_env.filters.update(
+        ru_date=ru_date, ru_datetime=ru_datetime, ru_wall_time=ru_wall_time, ru_number=ru_number
+    )
     app.jinja_env.globals.update(navigation=navigation, can=can, pd=lambda obj, field: shown(obj, field), term=term)
     app.jinja_env.globals["today"] = today
+
+    def unread_notifications() -> int:
+        """The signed-in user's unread notifications, for the navbar counter."""
+        from app.services.notifications import unread_count
+
+        return unread_count(current_user) if current_user.is_authenticated else 0
+
+    app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.globals.update(
         history_visible=history_visible,
         audit_changes=lambda event: audit.changes(event, current_user),

@@ -5,7 +5,6 @@ the API centre list, policy visibility for a region with many centres, and a sig
 """
 
 import os
-import statistics
 import tempfile
 import time
 
@@ -60,7 +59,8 @@ def timed(fn, repeat: int) -> list[float]:
     return samples
 
 
-def main() -> None:
+def run() -> tuple[list[tuple], str]:
+    """Time the foundation cases; returns (rows, data description)."""
     tmp = tempfile.mkdtemp(prefix="cxm-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite")
     app = create_app({"ENV": "testing", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
@@ -100,20 +100,11 @@ def main() -> None:
     for name, fn, repeat in cases:
         fn()  # warm up
         samples = timed(fn, repeat)
-        rows.append((name, repeat, statistics.median(samples), max(samples)))
+        rows.append((name, repeat, samples))
     with app.app_context():
         backend = db.engine.url.get_backend_name()
         db.drop_all()
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'case'.ljust(width)} | runs | median ms | max ms")
-    print(f"{'-' * width}-|------|-----------|-------")
-    for name, runs, median, worst in rows:
-        print(f"{name.ljust(width)} | {runs:4d} | {median:9.1f} | {worst:6.1f}")
-    print(
-        f"\ndata: {REGIONS} regions, {REGIONS * CENTRES_PER_REGION} centres, "
+    return rows, (
+        f"{REGIONS} regions, {REGIONS * CENTRES_PER_REGION} centres, "
         f"{REGIONS * CENTRES_PER_REGION * USERS_PER_CENTRE} users; database {backend}"
     )
-
-
-if __name__ == "__main__":
-    main()

@@ -4,9 +4,11 @@ from app.models.api import ApiToken
 from app.models.audit import AuditEvent
 from app.models.calendar import CalendarOverride
 from app.models.files import Attachment
+from app.models.ical import IcalFeedToken  # noqa: F401
 from app.models.jobs import JobRun
 from app.models.mail import OutboxMessage
 from app.models.meetings import AgendaItem, Attendance, Decision, GroupMember, Meeting, ProtocolRevision, WorkingGroup
+from app.models.notifications import Notification, ReminderLog, ReminderRule  # noqa: F401
 from app.models.org import (
     Centre,
     Consent,

@@ -63,6 +63,10 @@ ACTION_LABELS = {
     "task.update": "Поручение изменено",
     "task.status": "Изменён статус поручения",
     "task.reassign": "Поручение передано другому ответственному",
+    "task.people": "Изменён состав участников поручения",
+    "task.export": "Выгрузка списка поручений",
+    "meeting.invite": "Разосланы приглашения",
+    "meeting.invite_cancel": "Разослана отмена заседания",
 }
 
 FIELD_LABELS = {
@@ -127,6 +131,9 @@ FIELD_LABELS = {
     "registration_number": "Регистрационный номер",
     "kind": "Вид",
     "approved_by": "Утверждена",
+    "co_executors": "Соисполнители",
+    "watchers": "Наблюдатели",
+    "recipients": "Получателей",
 }
 
 OBJECT_LABELS = {

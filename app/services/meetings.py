@@ -20,7 +20,7 @@ from app.models.meetings import (
 )
 from app.models.org import User
 from app.models.tasks import OPEN_STATUSES, Task
-from app.services import audit, tasks
+from app.services import audit, ical, tasks
 from app.services.calendar import Deadline
 
 CONTROL_TITLE = "Контроль исполнения ранее принятых решений"
@@ -77,6 +77,7 @@ def set_member(group: WorkingGroup, user: User, role: str, position: str, on: da
         order_reference=order_reference,
     )
     db.session.add(member)
+    db.session.flush()  # the next call for this person must see this row
     audit.record(
         "group.member",
         group,
@@ -194,6 +195,10 @@ def move(meeting: Meeting, target: str, actor, on: date | None = None) -> Meetin
     if target == "signed":
         _sign(meeting, actor, on or today())
     audit.record("meeting.status", meeting, actor=actor, before={"status": before}, after={"status": target})
+    if target == "scheduled" and before == "draft":
+        ical.invite(meeting, actor)  # e-mail with an .ics, sent after the commit
+    elif target == "draft":
+        ical.cancel(meeting, actor)
     return meeting
 
 
@@ -421,6 +426,8 @@ def protocol_text(meeting: Meeting) -> str:
         lines.append(f"Секретарь – {meeting.secretary.full_name}")
     lines += ["", "Присутствовали:"]
     for a in meeting.attendance:
+        if a.user_id is not None and a.user_id in (meeting.chair_id, meeting.secretary_id):
+            continue  # named above
         if a.status == "present":
             lines.append(f"{a.position} – {a.full_name}".lstrip(" –"))
         elif a.status == "substituted":

@@ -156,13 +156,22 @@ def _task_people(task: Task) -> set[int]:
 # Rights a person has on a record because of their part in it, whatever their role's scope:
 # everyone on a task sees it; its responsible and co-executors work on it; its controller and
 # author manage it.
+def _works_on(user, task: Task) -> bool:
+    return user.id == task.responsible_id or any(
+        p.user_id == user.id and p.role == "co_executor" for p in task.participants
+    )
+
+
+def _manages(user, task: Task) -> bool:
+    return user.id in (task.controller_id, task.created_by_id)
+
+
 _OBJECT_GRANTS = {
     ("task.view", Task): lambda user, task: user.id in _task_people(task),
-    ("task.work", Task): lambda user, task: (
-        user.id == task.responsible_id
-        or any(p.user_id == user.id and p.role == "co_executor" for p in task.participants)
-    ),
-    ("task.manage", Task): lambda user, task: user.id in (task.controller_id, task.created_by_id),
+    ("task.work", Task): _works_on,
+    ("task.manage", Task): _manages,
+    ("attachment.view", Task): lambda user, task: user.id in _task_people(task),
+    ("attachment.manage", Task): lambda user, task: _works_on(user, task) or _manages(user, task),
 }
 
 

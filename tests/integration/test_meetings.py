@@ -9,6 +9,7 @@ from docx import Document
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models.mail import OutboxMessage
 from app.models.meetings import AgendaItem, Decision, Meeting, ProtocolRevision, WorkingGroup
 from app.models.tasks import Task
 from app.services import meetings
@@ -80,6 +81,8 @@ def test_meeting_to_protocol_to_tasks(group, login, client):
     assert [d.number for d in decisions] == ["1.1", "1.2"]
     _sign(client, meeting)
     assert meeting.number == 1 and meeting.revision == 1
+    invited = db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.subject.startswith("Приглашение")))
+    assert sorted(invited) == sorted(group[k].email for k in ("chair", "secretary", "director"))
     task = db.session.scalar(select(Task))
     # signed on the meeting's day? no: on today's date; recompute what 3 working days from today is
     from app.models.base import today

@@ -135,6 +135,7 @@ def test_development_keeps_a_generated_secret(monkeypatch, tmp_path):
 def test_api_wrong_method_is_json(client):
     response = client.post("/api/v1/me")
     assert response.status_code == 405 and response.json == {"error": "Этот адрес не принимает такой запрос."}
+    assert "GET" in response.headers["Allow"]
 
 
 @pytest.mark.parametrize("app", [{"MAX_CONTENT_LENGTH": 1024}], indirect=True)
