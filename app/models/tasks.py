@@ -35,6 +35,7 @@ class Task(SearchableMixin, ScopedMixin, TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_task_responsible_status", "responsible_id", "status"),
         Index("ix_task_centre_status_due", "centre_id", "status", "due_on"),
+        Index("ix_task_status_due", "status", "due_on", "id"),  # lists and the board: by status, nearest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,7 +53,7 @@ class Task(SearchableMixin, ScopedMixin, TimestampMixin, db.Model):
     standing: Mapped[bool] = mapped_column(Boolean, default=False)  # «осуществлять контроль …»: no end date
     recurrence_days: Mapped[int | None]  # a recurring task creates its next occurrence this many days later
     priority: Mapped[str] = mapped_column(String(10), default="normal")
-    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new")
     evidence_required: Mapped[bool] = mapped_column(Boolean, default=False)
     completed_on: Mapped[date | None] = mapped_column(Date)
 

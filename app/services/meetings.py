@@ -116,9 +116,21 @@ def ensure_editable(meeting: Meeting) -> None:
 
 
 def create(
-    group: WorkingGroup, starts_at: datetime, place: str, link: str, actor, number: int | None = None
+    group: WorkingGroup,
+    starts_at: datetime,
+    place: str,
+    link: str,
+    actor,
+    number: int | None = None,
+    *,
+    approve_previous: bool = False,
+    agenda_from: Meeting | None = None,
 ) -> Meeting:
-    """A draft meeting with the group's members invited, chair and secretary taken from the composition."""
+    """A draft meeting with the group's members invited, chair and secretary taken from the composition.
+
+    The agenda opens with control of earlier поручения that are still open, then, if asked, the
+    approval of the previous protocol, then the items of `agenda_from` (a regular session's template).
+    """
     day = starts_at.date()
     members = members_on(group, day)
     role_holder = {m.role: m.user_id for m in reversed(members)}
@@ -138,11 +150,39 @@ def create(
     db.session.add(meeting)
     for m in members:
         meeting.attendance.append(Attendance(user_id=m.user_id, full_name=m.user.full_name, position=m.position))
+    items = []
     if open_assignments(group, before=meeting):
-        meeting.items.append(AgendaItem(position=1, title=CONTROL_TITLE, is_control=True))
+        items.append(AgendaItem(title=CONTROL_TITLE, is_control=True))
+    previous = previous_meeting(group, starts_at)
+    if approve_previous and previous is not None:
+        approval = AgendaItem(
+            title=f"Об утверждении протокола заседания {previous.number_label} от {previous.starts_at:%d.%m.%Y}"
+        )
+        approval.decisions.append(
+            Decision(position=1, verb="approve", text=f"протокол заседания {previous.number_label}")
+        )
+        items.append(approval)
+    for template in agenda_from.items if agenda_from is not None else ():
+        if not template.is_control:
+            items.append(
+                AgendaItem(title=template.title, speakers=template.speakers, planned_minutes=template.planned_minutes)
+            )
+    for position, item in enumerate(items, start=1):
+        item.position = position
+        meeting.items.append(item)
     db.session.flush()
     audit.record("meeting.create", meeting, actor=actor, after={"date": starts_at, "number": number})
     return meeting
+
+
+def previous_meeting(group: WorkingGroup, before: datetime) -> Meeting | None:
+    """The group's last meeting before `before`."""
+    return db.session.scalar(
+        select(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.starts_at < before)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(1)
+    )
 
 
 def _check_number(meeting: Meeting) -> None:

@@ -61,6 +61,7 @@ MAX_BULK = 500  # tasks one bulk reassignment may touch
 MAX_RECURRENCE_DAYS = 366
 RECENT_DONE_DAYS = 14  # the board's «Выполнена» column shows tasks closed this recently
 BOARD_COLUMN_LIMIT = 50
+BOARD_COUNT_CAP = 999
 BOARD_STATUSES = ("new", "in_progress", "review", "done")
 
 
@@ -436,10 +437,10 @@ def sort(stmt, key: str | None, default: str = "deadline"):
     """Order a task list by a whitelisted key (a leading '-' reverses); tasks without a deadline go last."""
     key = key if key and key.lstrip("-") in SORTS else default
     desc = key.startswith("-")
-    no_deadline_last = Task.due_on.is_(None).asc()
+    nearest_first = Task.due_on.asc().nulls_last()  # matches the (status, due_on, id) index on PostgreSQL
     by = {
-        "deadline": [no_deadline_last, Task.due_on.desc() if desc else Task.due_on.asc()],
-        "priority": [_PRIORITY_RANK.desc() if desc else _PRIORITY_RANK.asc(), no_deadline_last, Task.due_on.asc()],
+        "deadline": [Task.due_on.desc().nulls_last() if desc else nearest_first],
+        "priority": [_PRIORITY_RANK.desc() if desc else _PRIORITY_RANK.asc(), nearest_first],
         "created": [Task.created_at.desc() if desc else Task.created_at.asc()],
     }[key.lstrip("-")]
     return stmt.order_by(*by, Task.id.desc() if desc else Task.id.asc()), key
@@ -483,6 +484,11 @@ class Column:
     def hidden(self) -> int:
         return self.total - len(self.tasks)
 
+    @property
+    def total_label(self) -> str:
+        """The count, or «более N» once it passes the cap (counting a whole region exactly costs too much)."""
+        return f"более {BOARD_COUNT_CAP}" if self.total > BOARD_COUNT_CAP else str(self.total)
+
 
 def board(stmt, on: date | None = None, limit: int = BOARD_COLUMN_LIMIT) -> list[Column]:
     """The board: open statuses, then tasks done in the last RECENT_DONE_DAYS days; cancelled ones are left out."""
@@ -492,7 +498,8 @@ def board(stmt, on: date | None = None, limit: int = BOARD_COLUMN_LIMIT) -> list
         part = stmt.where(Task.status == status)
         if status == "done":
             part = part.where(Task.completed_on >= since)
-        total = db.session.scalar(select(func.count()).select_from(part.order_by(None).subquery()))
+        capped = part.order_by(None).with_only_columns(Task.id).limit(BOARD_COUNT_CAP + 1)
+        total = db.session.scalar(select(func.count()).select_from(capped.subquery()))
         if status == "done":
             ordered = part.order_by(Task.completed_on.desc(), Task.id.desc())
         else:

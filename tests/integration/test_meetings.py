@@ -234,3 +234,25 @@ def test_member_change_keeps_history(group, login, client):
         m.role for m in meetings.members_on(group["group"], date(2021, 9, 3)) if m.user_id == group["director"].id
     ]
     assert on_sept == ["member"]
+
+
+def test_next_meeting_opens_with_approval_of_the_previous_protocol_and_copies_a_template(group, login, client):
+    login(group["secretary"])
+    first = _new_meeting(client, group["group"], "2021-08-05T10:00")
+    client.post(
+        f"/meetings/{first.id}/items", data={"title": "О ходе пилота", "speakers": "Садулина", "planned_minutes": 20}
+    )
+    client.post(f"/meetings/items/{first.items[0].id}/decisions", data={"verb": "note", "text": "информацию"})
+    _sign(client, first)
+    response = client.post(
+        f"/meetings/groups/{group['group'].id}/meetings/new",
+        data={"starts_at": "2021-09-03T10:00", "approve_previous": "y", "agenda_from": first.id},
+    )
+    assert response.status_code == 303
+    second = db.session.scalars(select(Meeting).order_by(Meeting.id.desc())).first()
+    assert [(i.position, i.title) for i in second.items] == [
+        (1, "Об утверждении протокола заседания № 1 от 05.08.2021"),
+        (2, "О ходе пилота"),
+    ]
+    assert second.items[0].decisions[0].verb == "approve" and second.items[1].planned_minutes == 20
+    assert not second.items[1].decisions  # the template copies questions, not decisions

@@ -547,3 +547,14 @@ def test_next_due_skips_missed_periods(app, w):
     task = Task(title="x", due_on=date(2026, 6, 1), recurrence_days=7, status="done")
     assert tasks.next_due(task, on=date(2026, 6, 3)) == date(2026, 6, 8)
     assert tasks.next_due(task, on=date(2026, 6, 20)) == calendar.shift_to_working_day(date(2026, 6, 22))
+
+
+def test_my_tasks_show_the_nearest_deadline_first_and_undated_last(w, login, client):
+    for title, days in (("Без срока", None), ("Через неделю", 7), ("Завтра", 1)):
+        due = today() + timedelta(days=days) if days is not None else None
+        tasks.create({"title": title, "responsible_id": w["executor"].id, "due_on": due}, w["lead"])
+    db.session.commit()
+    login(w["executor"])
+    page = client.get("/tasks/").get_data(as_text=True)
+    positions = [page.index(title) for title in ("Завтра", "Через неделю", "Без срока")]
+    assert positions == sorted(positions)

@@ -58,8 +58,8 @@ def test_sort_keys_are_whitelisted(key, expected_key):
 
 
 def test_deadline_sort_puts_tasks_without_deadline_last():
-    sql = _sql(tasks.sort(select(Task), "-deadline")[0])
-    assert "task.due_on IS NULL" in sql and "task.due_on DESC" in sql
+    assert "ORDER BY task.due_on DESC NULLS LAST" in _sql(tasks.sort(select(Task), "-deadline")[0])
+    assert "ORDER BY task.due_on ASC NULLS LAST" in _sql(tasks.sort(select(Task), "deadline")[0])
 
 
 def test_filters_ignore_unknown_values():

@@ -52,6 +52,8 @@ class MeetingForm(BaseForm):
     chair_id = SelectField("Председатель", coerce=int, validators=[Optional()])
     secretary_id = SelectField("Секретарь", coerce=int, validators=[Optional()])
     registration_number = StringField("Регистрационный номер протокола", validators=[Length(max=100)])
+    approve_previous = BooleanField("Начать с утверждения протокола предыдущего заседания", default=True)
+    agenda_from = SelectField("Повестка по образцу заседания", coerce=int, validators=[Optional()])
     submit = SubmitField("Сохранить")
 
 

@@ -192,10 +192,22 @@ def meeting_new(group_id: int):
     group = get_or_404(WorkingGroup, group_id, "meeting.manage")
     form = _meeting_form(group)
     del form.chair_id, form.secretary_id, form.registration_number  # taken from the composition
+    earlier = db.session.scalars(
+        select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at.desc()).limit(20)
+    ).all()
+    form.agenda_from.choices = choices([(0, "— пустая повестка —")] + [(m.id, str(m)) for m in earlier])
     if form.validate_on_submit():
+        template = next((m for m in earlier if m.id == form.agenda_from.data), None)
         try:
             meeting = meetings.create(
-                group, form.starts_at.data, form.place.data, form.link.data, _me(), form.number.data
+                group,
+                form.starts_at.data,
+                form.place.data,
+                form.link.data,
+                _me(),
+                form.number.data,
+                approve_previous=form.approve_previous.data,
+                agenda_from=template,
             )
         except meetings.MeetingError as error:
             form.number.errors.append(str(error))
@@ -214,6 +226,7 @@ def meeting_edit(meeting_id: int):
         flash("Протокол подписан: изменить его можно только через исправление с указанием причины.", "warning")
         return redirect(url_for("meetings.meeting", meeting_id=meeting.id), 303)
     form = _meeting_form(meeting, meeting)
+    del form.approve_previous, form.agenda_from  # only when a meeting is created
     if form.validate_on_submit():
         values = {
             name: getattr(form, name).data for name in ("starts_at", "number", "place", "link", "registration_number")

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app.blueprints.admin.routes_system import csv_cell
 from app.blueprints.htmx import render, wants_partial
@@ -139,7 +140,9 @@ def _team_filters() -> TeamFilters:
     departments = scoped(select(Department), Department, current_user, "task.manage")
     if form.centre.data:
         departments = departments.where(Department.centre_id == form.centre.data)
-    departments = db.session.scalars(departments.join(Centre).order_by(Centre.name, Department.name))
+    departments = db.session.scalars(
+        departments.join(Centre).options(contains_eager(Department.centre)).order_by(Centre.name, Department.name)
+    )
     form.department.choices = choices(
         [(0, "Все отделы")] + [(d.id, f"{d.centre.name} / {d.name}") for d in departments]
     )
