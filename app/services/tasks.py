@@ -485,9 +485,13 @@ class Column:
         return self.total - len(self.tasks)
 
     @property
+    def capped(self) -> bool:
+        """Counting stopped at the cap: counting a whole region's tasks exactly costs too much."""
+        return self.total > BOARD_COUNT_CAP
+
+    @property
     def total_label(self) -> str:
-        """The count, or «более N» once it passes the cap (counting a whole region exactly costs too much)."""
-        return f"более {BOARD_COUNT_CAP}" if self.total > BOARD_COUNT_CAP else str(self.total)
+        return f"более {BOARD_COUNT_CAP}" if self.capped else str(self.total)
 
 
 def board(stmt, on: date | None = None, limit: int = BOARD_COLUMN_LIMIT) -> list[Column]:

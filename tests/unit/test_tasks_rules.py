@@ -67,3 +67,9 @@ def test_filters_ignore_unknown_values():
     assert _sql(tasks.filtered(select(Task), status="bogus", source="bogus")) == base
     assert "task.status IN" in _sql(tasks.filtered(select(Task), status="open"))
     assert "task.source_type = 'feedback'" in _sql(tasks.filtered(select(Task), source="feedback"))
+
+
+def test_board_column_count_stops_at_the_cap():
+    assert tasks.Column("new", "Новая", [], total=tasks.BOARD_COUNT_CAP).total_label == str(tasks.BOARD_COUNT_CAP)
+    over = tasks.Column("new", "Новая", [], total=tasks.BOARD_COUNT_CAP + 1)
+    assert over.capped and over.total_label == f"более {tasks.BOARD_COUNT_CAP}"
