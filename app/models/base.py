@@ -13,6 +13,7 @@ def utcnow() -> datetime:
 
 
 MOSCOW = ZoneInfo("Europe/Moscow")
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # dates people type (meetings, deadlines) outside these years are typos
 
 
 def today() -> date:
@@ -62,18 +63,22 @@ class ScopedMixin:
         return mapped_column(ForeignKey("centre.id"), index=True)
 
 
+SEARCH_TEXT_LENGTH = 2000
+
+
 class SearchableMixin:
     """Keeps `search_text` (normalised) in step with the fields named in `__search_fields__`."""
 
     __search_fields__: tuple[str, ...] = ()
-    search_text: Mapped[str] = mapped_column(String(2000), default="", index=False)
+    search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH), default="")
 
     def refresh_search_text(self) -> None:
         parts = []
         for name in self.__search_fields__:
             value = getattr(self, name)
             parts.extend(value if isinstance(value, list) else [value])
-        self.search_text = normalise(" ".join(str(p) for p in parts if p))
+        # a long description is searched by its beginning: the column is bounded on PostgreSQL
+        self.search_text = normalise(" ".join(str(p) for p in parts if p))[:SEARCH_TEXT_LENGTH]
 
 
 @event.listens_for(SearchableMixin, "before_insert", propagate=True)

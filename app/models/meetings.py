@@ -181,6 +181,9 @@ class Decision(db.Model):
     """Решение протокола, numbered per item (1.1, 1.2 …) and keeping the source's verb."""
 
     __tablename__ = "decision"
+    # Tasks point back at a decision by id: an id must never be reused after a deletion (SQLite
+    # reuses the highest rowid unless told otherwise; PostgreSQL sequences never do).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)

@@ -12,10 +12,10 @@ NOTIFICATION_KINDS = {
     "due_today": "Срок сегодня",
     "due_soon": "Скоро срок",
     "overdue": "Просрочено",
-    "escalation": "Просрочено у исполнителя",
+    "escalation": "Просрочено у исполнителей",
+    "assigned": "Новое поручение",
     "info": "Сообщение",
 }
-REMINDER_KINDS = ("due_soon", "overdue", "escalation")  # what a ReminderLog row records
 
 # A user without a ReminderRule row gets these.
 DEFAULT_ON_DUE_DAY = True

@@ -154,7 +154,7 @@ def remove_override(day: date, actor=None) -> None:
 # Deadlines
 
 KINDS = ("date", "relative", "next_day", "standing")
-_FIELDS = {"date": {"on"}, "relative": {"days", "working"}, "next_day": set(), "standing": {"text"}}
+_FIELDS = {"date": {"on", "text"}, "relative": {"days", "working", "text"}, "next_day": {"text"}, "standing": {"text"}}
 ACCEPTED_FORMS = (
     "«16.08.2021», «до 16.08.2021», «Срок – 06.09.2021», «до 16 августа 2021 г.», "
     "«в течение 5 рабочих дней», «в течение 10 календарных дней», «10 дней», "
@@ -172,7 +172,11 @@ class Deadline:
 
     Kinds: `date` (a calendar date, «до 16.08.2021»), `relative` (`days` working or calendar
     days after the anchor event, e.g. approval of the protocol), `next_day` (the next working day
-    after the anchor), `standing` (no date: «постоянно»; `text` keeps the wording).
+    after the anchor), `standing` (no date: «постоянно»).
+
+    `text`, for any kind, is the wording as the protocol states it («до 16 августа 2021 г.»,
+    «в течение 5 (пяти) рабочих дней»): the label prints it, so the protocol keeps its source's
+    words; without it the label is generated from the kind.
     """
 
     kind: str
@@ -200,7 +204,7 @@ class Deadline:
                 raise DeadlineError(f"Число дней должно быть целым, от 1 до {MAX_DAYS}.")
             if not isinstance(self.working, bool):
                 raise DeadlineError("Укажите, рабочие это дни или календарные.")
-        if self.kind == "standing" and (not isinstance(self.text, str) or len(self.text) > MAX_TEXT):
+        if not isinstance(self.text, str) or len(self.text) > MAX_TEXT:
             raise DeadlineError(f"Описание срока — текст не длиннее {MAX_TEXT} символов.")
 
     def resolve(self, anchor: date | None, calendar: ProductionCalendar | None = None) -> date | None:
@@ -217,13 +221,15 @@ class Deadline:
         return calendar.next_working_day_on_or_after(anchor + timedelta(days=self.days))
 
     def label(self) -> str:
-        """The deadline as a protocol prints it."""
+        """The deadline as a protocol prints it: its wording when kept, else generated from the kind."""
+        if self.text:
+            return self.text
         if self.kind == "date":
             return f"до {_ru_date(self.on)}"
         if self.kind == "next_day":
             return "не позднее следующего рабочего дня после утверждения"
         if self.kind == "standing":
-            return self.text or "постоянно"
+            return "постоянно"
         one = self.days % 10 == 1 and self.days % 100 != 11
         if self.working:
             unit = "рабочего дня" if one else "рабочих дней"
@@ -237,7 +243,7 @@ class Deadline:
             data["on"] = self.on.isoformat()
         elif self.kind == "relative":
             data.update(days=self.days, working=self.working)
-        elif self.kind == "standing":
+        if self.text or self.kind == "standing":
             data["text"] = self.text
         return data
 

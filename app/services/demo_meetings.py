@@ -156,8 +156,8 @@ def _outcomes(decisions: list[tuple[Decision, dict]], people: dict[str, User]) -
                 _done(task, outcome["done_on"], outcome.get("comment", ""))
             elif name in spec.get("in_progress", ()):
                 tasks.move(task, "in_progress", task.responsible)
-        if parent is not None and all(t.status == "done" for t in children):
-            _done(parent, max(t.completed_on for t in children))
+        if parent is not None:
+            tasks.sync_group_parent(parent)  # closes with its last child, on that child's (historical) date
 
 
 def _done(task: Task, done_on, comment: str = "") -> None:

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from babel.dates import format_date
 from flask import current_app, render_template
 from icalendar import Calendar, Event, vCalAddress, vDuration
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.base import MOSCOW, utcnow
@@ -163,6 +163,15 @@ def duration(meeting: Meeting) -> timedelta:
     return timedelta(minutes=minutes if minutes > 0 else DEFAULT_MINUTES)
 
 
+def ends(meeting: Meeting) -> datetime:
+    """The start plus the planned duration; never past the last moment a calendar can hold (year 9999)."""
+    begin = starts(meeting)
+    try:
+        return begin + duration(meeting)
+    except OverflowError:
+        return datetime.max.replace(microsecond=0, tzinfo=begin.tzinfo)
+
+
 def duration_label(meeting: Meeting) -> str:
     hours, minutes = divmod(int(duration(meeting).total_seconds() // 60), 60)
     parts = ([f"{hours} ч"] if hours else []) + ([f"{minutes} мин"] if minutes else [])
@@ -224,7 +233,7 @@ def _meeting_event(meeting: Meeting, *, uid: str, url: str, stamp: datetime, seq
         uid=uid,
         summary=title(meeting),
         start=begin,
-        end=begin + duration(meeting),
+        end=ends(meeting),
         location=meeting.place or meeting.link or None,
         url=url,
         description=description(meeting),
@@ -379,8 +388,6 @@ def feed_tasks(user: User) -> list[tuple[Task, list[str]]]:
     co_executing = select(TaskParticipant.task_id).where(
         TaskParticipant.user_id == user.id, TaskParticipant.role == "co_executor"
     )
-    child = aliased(Task)
-    is_group_parent = exists(select(child.id).where(child.parent_id == Task.id))
     stmt = (
         select(Task)
         .where(
@@ -388,7 +395,7 @@ def feed_tasks(user: User) -> list[tuple[Task, list[str]]]:
             Task.due_on.is_not(None),
             or_(Task.responsible_id == user.id, Task.controller_id == user.id, Task.id.in_(co_executing)),
             # a group decision's shared parent only gathers the personal tasks, which are listed themselves
-            or_(Task.responsible_id.is_not(None), ~is_group_parent),
+            tasks.not_group_parent(),
         )
         .options(selectinload(Task.participants), selectinload(Task.responsible))
         .order_by(Task.due_on, Task.id)

@@ -1,12 +1,18 @@
 """Working groups and meetings: composition over time, the meeting lifecycle, decisions → tasks, protocol text."""
 
 import difflib
+import re
+from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models.base import today, utcnow
+from app.models.audit import AuditEvent
+from app.models.base import FIRST_YEAR, LAST_YEAR, MOSCOW, today, utcnow
 from app.models.meetings import (
     DECISION_VERBS,
     MEETING_STATUSES,
@@ -21,9 +27,13 @@ from app.models.meetings import (
 from app.models.org import User
 from app.models.tasks import OPEN_STATUSES, Task
 from app.services import audit, ical, tasks
-from app.services.calendar import Deadline
+from app.services.calendar import Deadline, parse_deadline
 
 CONTROL_TITLE = "Контроль исполнения ранее принятых решений"
+MAX_DECISION_TEXT = 5000
+TASK_TITLE_MAX = 1000  # Task.title is String(1000): a longer decision goes whole into the description
+INVITATION_FIELDS = ("number", "starts_at", "place", "link", "chair_id", "secretary_id")  # what an invitation shows
+NUMBER_TAKEN = "Номер уже занят: его только что получило другое заседание группы. Повторите действие."
 
 # status → statuses it may move to
 TRANSITIONS = {
@@ -45,7 +55,11 @@ MOVE_LABELS = {
 
 
 class MeetingError(ValueError):
-    """A meeting rule was broken; the message is for the user."""
+    """A meeting rule was broken; the message is for the user, `field` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # ---- composition -------------------------------------------------------------------------
@@ -88,6 +102,35 @@ def set_member(group: WorkingGroup, user: User, role: str, position: str, on: da
     return member
 
 
+def follow_group_scope(group: WorkingGroup, actor) -> int:
+    """Move the group's meetings to the group's region and centre (after the group itself moved).
+
+    A meeting belongs where its group works: left behind, it would stay visible to the old scope
+    and hidden from the new one. Returns how many meetings moved.
+    """
+    stmt = (
+        sql_update(Meeting)
+        .where(
+            Meeting.group_id == group.id,
+            or_(
+                Meeting.region_id.is_distinct_from(group.region_id),
+                Meeting.centre_id.is_distinct_from(group.centre_id),
+            ),
+        )
+        .values(region_id=group.region_id, centre_id=group.centre_id)
+        .execution_options(synchronize_session="fetch")
+    )
+    moved = db.session.execute(stmt).rowcount or 0
+    if moved:
+        audit.record(
+            "group.meetings_moved",
+            group,
+            actor=actor,
+            after={"meetings": moved, "region_id": group.region_id, "centre_id": group.centre_id},
+        )
+    return moved
+
+
 def remove_member(member: GroupMember, on: date, actor) -> None:
     member.valid_to = on
     audit.record(
@@ -100,6 +143,19 @@ def remove_member(member: GroupMember, on: date, actor) -> None:
 
 def local_date(meeting: Meeting) -> date:
     return meeting.starts_at.date()
+
+
+def moscow_now() -> datetime:
+    """Now as a naive Moscow wall-clock time, comparable with `Meeting.starts_at`."""
+    return datetime.now(MOSCOW).replace(tzinfo=None)
+
+
+def check_starts_at(starts_at) -> None:
+    """A meeting's date and time: present, and in a plausible year."""
+    if not isinstance(starts_at, datetime):
+        raise MeetingError("Укажите дату и время заседания.", field="starts_at")
+    if not FIRST_YEAR <= starts_at.year <= LAST_YEAR:
+        raise MeetingError(f"Год заседания — от {FIRST_YEAR} до {LAST_YEAR}.", field="starts_at")
 
 
 def next_number(group: WorkingGroup, year: int) -> int:
@@ -131,6 +187,7 @@ def create(
     The agenda opens with control of earlier поручения that are still open, then, if asked, the
     approval of the previous protocol, then the items of `agenda_from` (a regular session's template).
     """
+    check_starts_at(starts_at)
     day = starts_at.date()
     members = members_on(group, day)
     role_holder = {m.role: m.user_id for m in reversed(members)}
@@ -148,6 +205,8 @@ def create(
     )
     _check_number(meeting)
     db.session.add(meeting)
+    if number is not None:
+        _flush_number()
     for m in members:
         meeting.attendance.append(Attendance(user_id=m.user_id, full_name=m.user.full_name, position=m.position))
     items = []
@@ -203,31 +262,59 @@ def _check_number(meeting: Meeting) -> None:
 
 
 def update(meeting: Meeting, values: dict, actor) -> Meeting:
+    """Change the meeting's details; a scheduled meeting whose time, place or people change is re-sent."""
     ensure_editable(meeting)
+    if "starts_at" in values:
+        check_starts_at(values["starts_at"])
     fields = ("number", "starts_at", "place", "link", "chair_id", "secretary_id", "registration_number")
     before = audit.snapshot(meeting, fields)
+    numbered = (meeting.number, meeting.year)
     for name, value in values.items():
         setattr(meeting, name, value)
     meeting.year = meeting.starts_at.year
     _check_number(meeting)
+    if meeting.number is not None and (meeting.number, meeting.year) != numbered:
+        _flush_number()
     old, new = audit.changed(before, audit.snapshot(meeting, fields))
     if new:
         audit.record("meeting.update", meeting, before=old, after=new, actor=actor)
+    if meeting.status == "scheduled" and any(name in INVITATION_FIELDS for name in new or {}):
+        _reinvite(meeting, actor)
     return meeting
 
 
+def _reinvite(meeting: Meeting, actor) -> None:
+    """An updated invitation (same UID, higher SEQUENCE) so calendars move the event."""
+    db.session.flush()
+    db.session.expire(meeting, ["chair", "secretary"])  # their ids may have just changed
+    ical.invite(meeting, actor)
+
+
+def transitions(meeting: Meeting) -> tuple[str, ...]:
+    """Where the meeting may go from here. A protocol under correction (signed, then reopened with
+    a reason) may only be signed again: walking it back would cancel a meeting that took place."""
+    if meeting.correction_reason:
+        return ("signed",) if meeting.status == "circulated" else ()
+    return TRANSITIONS[meeting.status]
+
+
 def allowed_moves(meeting: Meeting) -> list[tuple[str, str]]:
-    return [(target, MOVE_LABELS[(meeting.status, target)]) for target in TRANSITIONS[meeting.status]]
+    return [(target, MOVE_LABELS[(meeting.status, target)]) for target in transitions(meeting)]
 
 
 def move(meeting: Meeting, target: str, actor, on: date | None = None) -> Meeting:
     """Change the lifecycle status; signing checks the protocol, creates tasks and a revision."""
-    if target not in TRANSITIONS[meeting.status]:
+    if target not in transitions(meeting):
         raise MeetingError(
             f"Нельзя перевести заседание из «{meeting.status_label}» в «{MEETING_STATUSES.get(target, target)}»."
         )
+    if target == "held" and meeting.starts_at > moscow_now():
+        raise MeetingError(
+            f"Заседание ещё не началось: отметить его проведённым можно с {meeting.starts_at:%d.%m.%Y %H:%M} (мск)."
+        )
     if target == "scheduled" and meeting.number is None:
         meeting.number = next_number(meeting.group, meeting.year)
+        _flush_number()
     if target == "signed":
         _check_signable(meeting)
     before = meeting.status
@@ -242,18 +329,38 @@ def move(meeting: Meeting, target: str, actor, on: date | None = None) -> Meetin
     return meeting
 
 
+def _flush_number() -> None:
+    """Write the new number now: if another meeting of the group took it meanwhile (two people
+    scheduling at once), the unique key says so here, and the user is asked to repeat."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise MeetingError(NUMBER_TAKEN) from None
+
+
 def _check_signable(meeting: Meeting) -> None:
     problems = []
     if meeting.chair_id is None:
         problems.append("не указан председатель")
     if not meeting.items:
         problems.append("нет вопросов повестки")
-    for item in meeting.items:
-        for decision in item.decisions:
-            if decision.verb == "assign" and not decision.assignee_ids:
-                problems.append(f"в решении {decision.number} не указаны ответственные")
-            if decision.verb == "assign" and not decision.deadline:
-                problems.append(f"в решении {decision.number} не указан срок")
+    assigns = [d for item in meeting.items for d in item.decisions if d.verb == "assign"]
+    people = people_of(assigns)
+    for decision in assigns:
+        if not decision.assignee_ids:
+            problems.append(f"в решении {decision.number} не указаны ответственные")
+        if not decision.deadline:
+            problems.append(f"в решении {decision.number} не указан срок")
+        missing = [i for i in decision.assignee_ids if i not in people]
+        inactive = [people[i].short_name for i in decision.assignee_ids if i in people and not people[i].active]
+        if missing:
+            problems.append(f"в решении {decision.number} ответственный не найден — выберите ответственных заново")
+        if inactive:
+            problems.append(
+                f"в решении {decision.number} ответственные с отключённой учётной записью: {', '.join(inactive)}"
+                " — замените их"
+            )
     if problems:
         raise MeetingError("Протокол нельзя подписать: " + "; ".join(problems) + ".")
 
@@ -273,7 +380,11 @@ def _sign(meeting: Meeting, actor, on: date) -> None:
     for item in meeting.items:
         for decision in item.decisions:
             if decision.verb == "assign":
-                _assign(meeting, decision, actor, on)
+                try:
+                    _assign(meeting, decision, actor, on)
+                except tasks.TaskError as error:
+                    problem = f"поручение по решению {decision.number} не создано: {error}"
+                    raise MeetingError(f"Протокол не подписан: {problem}") from None
 
 
 def start_correction(meeting: Meeting, reason: str, actor) -> Meeting:
@@ -305,6 +416,21 @@ def set_attendance(row: Attendance, status: str, substitute_name: str, substitut
     )
 
 
+def attendance_marked(meeting: Meeting) -> bool:
+    """Whether anyone's attendance was ever set (the default «присутствовал» may be unchecked)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    AuditEvent.object_type == "Meeting",
+                    AuditEvent.object_id == meeting.id,
+                    AuditEvent.action == "meeting.attendance",
+                )
+            )
+        )
+    )
+
+
 def compare(old: ProtocolRevision, new: ProtocolRevision) -> list[tuple[str, str]]:
     """Line-by-line differences between two revisions: ("same" | "removed" | "added", line)."""
     rows = []
@@ -330,7 +456,27 @@ def add_item(meeting: Meeting, title: str, speakers: str, planned_minutes: int |
     meeting.items.append(item)
     db.session.flush()
     audit.record("meeting.item", meeting, actor=actor, after={"item": f"{item.position}. {item.title}"})
+    if meeting.status == "scheduled":
+        _reinvite(meeting, actor)  # the agenda is in the invitation
     return item
+
+
+def ensure_control_item(meeting: Meeting, actor=None) -> bool:
+    """Open the agenda with «Контроль исполнения ранее принятых решений» when earlier поручения are
+    open and the item is missing (they may have appeared after the draft was made); True if added.
+
+    Never for a protocol that has been signed: renumbering its items would renumber its decisions.
+    """
+    if meeting.is_signed or meeting.revision or any(item.is_control for item in meeting.items):
+        return False
+    if not open_assignments(meeting.group, before=meeting):
+        return False
+    for item in meeting.items:
+        item.position += 1
+    meeting.items.insert(0, AgendaItem(title=CONTROL_TITLE, is_control=True, position=1))
+    db.session.flush()
+    audit.record("meeting.item", meeting, actor=actor, after={"item": f"1. {CONTROL_TITLE}"})
+    return True
 
 
 def update_item(item: AgendaItem, values: dict, actor) -> AgendaItem:
@@ -359,6 +505,8 @@ def add_decision(
         raise MeetingError("Выберите вид решения из списка.")
     if not text.strip():
         raise MeetingError("Впишите текст решения.")
+    if len(text.strip()) > MAX_DECISION_TEXT:
+        raise MeetingError(f"Текст решения — не длиннее {MAX_DECISION_TEXT} символов.")
     if verb == "assign" and not assignee_ids:
         raise MeetingError("Для поручения укажите ответственных.")
     if verb == "assign" and deadline is None:
@@ -381,9 +529,22 @@ def add_decision(
     return decision
 
 
+def decision_has_tasks(decision: Decision) -> bool:
+    return bool(
+        db.session.scalar(select(exists().where(Task.source_type == "decision", Task.source_id == decision.id)))
+    )
+
+
 def remove_decision(decision: Decision, actor) -> None:
+    """Delete a decision of an unsigned protocol; one that already gave поручения stays (they point at it)."""
     meeting = decision.item.meeting
     ensure_editable(meeting)
+    if decision_has_tasks(decision):
+        raise MeetingError(
+            f"Решение {decision.number} уже стало поручениями, удалить его нельзя. "
+            "Если поручение больше не нужно, отмените или измените его в разделе «Поручения»; "
+            "причину исправления протокола укажите в редакции."
+        )
     audit.record(
         "meeting.decision_removed",
         meeting,
@@ -398,12 +559,15 @@ def remove_decision(decision: Decision, actor) -> None:
 
 def _assign(meeting: Meeting, decision: Decision, actor, signed_on: date) -> None:
     """Create the tasks of a «поручить» decision once: one per person, under a shared parent for a group."""
-    exists = db.session.scalar(select(Task.id).where(Task.source_type == "decision", Task.source_id == decision.id))
-    if exists:
+    if decision_has_tasks(decision):
         return
     deadline = Deadline.from_json(decision.deadline)
+    title = task_title(decision.text)
+    description = f"Протокол {meeting.number_label} от {local_date(meeting):%d.%m.%Y}, решение {decision.number}."
+    if title != decision.text:
+        description += f"\n\n{decision.verb_label} {decision.text}"
     common = {
-        "title": decision.text,
+        "title": title,
         "source_type": "decision",
         "source_id": decision.id,
         "controller_id": meeting.secretary_id or meeting.chair_id,
@@ -411,14 +575,24 @@ def _assign(meeting: Meeting, decision: Decision, actor, signed_on: date) -> Non
         "deadline_text": deadline.label(),
         "standing": deadline.kind == "standing",
         "evidence_required": decision.evidence_required,
-        "description": f"Протокол {meeting.number_label} от {local_date(meeting):%d.%m.%Y}, решение {decision.number}.",
+        "description": description,
     }
     people = decision.assignee_ids
     parent = None
     if len(people) > 1:
-        parent = tasks.create(dict(common, region_id=meeting.region_id, centre_id=meeting.centre_id), actor)
+        parent = tasks.create(dict(common, region_id=meeting.region_id, centre_id=meeting.centre_id), actor, group=True)
     for user_id in people:
         tasks.create(dict(common, responsible_id=user_id, parent_id=parent.id if parent else None), actor)
+
+
+def task_title(text: str) -> str:
+    """A decision's text as a task title: whole if it fits, else cut at a word with «…»."""
+    if len(text) <= TASK_TITLE_MAX:
+        return text
+    cut = text[: TASK_TITLE_MAX - 1]
+    if " " in cut[TASK_TITLE_MAX // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def open_assignments(group: WorkingGroup, before: Meeting) -> list[Task]:
@@ -432,17 +606,36 @@ def open_assignments(group: WorkingGroup, before: Meeting) -> list[Task]:
     stmt = (
         select(Task)
         .where(Task.source_type == "decision", Task.source_id.in_(decision_ids), Task.status.in_(OPEN_STATUSES))
-        .where(Task.responsible_id.is_not(None))  # a group's shared parent task has no responsible person
+        .where(tasks.not_group_parent())
+        .options(selectinload(Task.responsible))
         .order_by(Task.due_on, Task.id)
     )
     return list(db.session.scalars(stmt))
 
 
-def assignees_label(decision: Decision) -> str:
+def people_of(decisions) -> dict[int, User]:
+    """The assignees of these decisions, by id, in one query."""
+    ids = {i for d in decisions for i in d.assignee_ids}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def assignees_label(decision: Decision, people: dict[int, User] | None = None) -> str:
+    """«Директорам ЦЗН» for an addressed group, else the assignees' short names; `people` from `people_of`."""
     if decision.addressee:
         return decision.addressee
-    users = [db.session.get(User, i) for i in decision.assignee_ids]
-    return ", ".join(u.short_name for u in users if u)
+    if people is None:  # one decision: its people are often in the session already (the API loads them)
+        people = {i: user for i in decision.assignee_ids if (user := db.session.get(User, i)) is not None}
+    return ", ".join(people[i].short_name for i in decision.assignee_ids if i in people)
+
+
+def read_deadline(text: str) -> Deadline:
+    """A deadline as the secretary typed it: understood for the due date, worded as typed for the protocol."""
+    deadline = parse_deadline(text)
+    wording = re.sub(r"^срок\s*[-‐‑‒–—−:]?\s*", "", " ".join((text or "").split()), flags=re.IGNORECASE)
+    wording = wording.rstrip(" ;,")
+    if wording.endswith(".") and not re.search(r"\bг{1,2}\.$", wording):  # a full stop, not «г.»
+        wording = wording[:-1].rstrip(" ;,")
+    return replace(deadline, text=wording)
 
 
 # ---- the protocol as text ----------------------------------------------------------------
@@ -455,8 +648,13 @@ def roman(n: int) -> str:
 
 
 def protocol_text(meeting: Meeting) -> str:
-    """The protocol in the Russian administrative form, as plain text (revisions keep and compare it)."""
+    """The protocol in the Russian administrative form, as plain text (revisions keep and compare it).
+
+    Names are printed in full: the protocol is an official document, signed and registered.
+    """
     lines = [meeting.group.name, "", f"ПРОТОКОЛ № {meeting.number or '___'}", f"{local_date(meeting):%d.%m.%Y}"]
+    if meeting.registration_number:
+        lines.append(f"Рег. № {meeting.registration_number}")
     if meeting.place:
         lines.append(meeting.place)
     lines.append("")
@@ -464,17 +662,24 @@ def protocol_text(meeting: Meeting) -> str:
         lines.append(f"Председатель – {meeting.chair.full_name}")
     if meeting.secretary:
         lines.append(f"Секретарь – {meeting.secretary.full_name}")
+    named = {meeting.chair_id, meeting.secretary_id} - {None}
     lines += ["", "Присутствовали:"]
+    absent = []
     for a in meeting.attendance:
-        if a.user_id is not None and a.user_id in (meeting.chair_id, meeting.secretary_id):
+        if a.user_id is not None and a.user_id in named:
             continue  # named above
         if a.status == "present":
             lines.append(f"{a.position} – {a.full_name}".lstrip(" –"))
         elif a.status == "substituted":
             lines.append(f"{a.substitute_position} – {a.substitute_name} (замещает {a.full_name})".lstrip(" –"))
+        elif a.status == "absent":
+            absent.append(f"{a.position} – {a.full_name}".lstrip(" –"))
+    if absent:
+        lines += ["", "Отсутствовали:", *absent]
     lines += ["", "Повестка дня:"]
     for item in meeting.items:
         lines.append(f"{roman(item.position)}. {item.title}" + (f" ({item.speakers})" if item.speakers else ""))
+    people = people_of(d for item in meeting.items for d in item.decisions)
     for item in meeting.items:
         lines += ["", f"{roman(item.position)}. {item.title}"]
         if item.is_control:
@@ -489,20 +694,25 @@ def protocol_text(meeting: Meeting) -> str:
         if item.decisions:
             lines.append("РЕШИЛИ:")
         for decision in item.decisions:
-            lines.append(decision_line(decision))
+            lines.append(decision_line(decision, people))
     lines += ["", f"Председатель {meeting.chair.short_name if meeting.chair else ''}".rstrip()]
+    if meeting.secretary:
+        lines.append(f"Секретарь {meeting.secretary.short_name}")
     return "\n".join(lines)
 
 
-def decision_line(decision: Decision) -> str:
-    """«1.2. Поручить … Ответственные: … Срок – …» as the protocol prints it."""
+def decision_line(decision: Decision, people: dict[int, User] | None = None) -> str:
+    """«1.2. Поручить … Ответственный: … Срок – …» as the protocol prints it; `people` from `people_of`."""
     text = f"{decision.number}. {decision.verb_label} {decision.text}"
     if decision.artefact:
         text += f" ({decision.artefact})"
     if decision.verb == "assign":
-        text += f" Ответственные: {assignees_label(decision)}."
+        several = bool(decision.addressee) or len(decision.assignee_ids) != 1
+        label = assignees_label(decision, people)
+        text += f" {'Ответственные' if several else 'Ответственный'}: {label}" + ("" if label.endswith(".") else ".")
         if decision.deadline:
-            text += f" Срок – {Deadline.from_json(decision.deadline).label()}."
+            label = Deadline.from_json(decision.deadline).label()
+            text += f" Срок – {label}" + ("" if label.endswith(".") else ".")
         if decision.evidence_required:
             text += " С подтверждающими материалами."
     return text

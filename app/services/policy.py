@@ -13,13 +13,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, or_, select
 
 from app.extensions import db
+from app.models.base import today
 from app.models.meetings import Meeting
 from app.models.org import Centre, Region, User
 from app.models.tasks import Task
 
 _READ = {"org.view", "user.view", "attachment.view", "meeting.view", "task.view"}
 _STAFF = _READ | {"attachment.manage"}
-_MEETINGS = {"meeting.manage", "task.manage"}
+_TASKS = {"task.manage", "task.comment"}
+_MEETINGS = {"meeting.manage"} | _TASKS
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     "admin": _STAFF
@@ -43,8 +45,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "director": _STAFF | _MEETINGS | {"personal.view", "audit.view", "job.view", "job.run"},
     "group_head": _STAFF | _MEETINGS | {"job.view"},
     "secretary": _STAFF | _MEETINGS | {"job.view"},
-    "team_lead": _STAFF | {"task.manage"},
-    "quality_officer": _STAFF | {"task.manage"},
+    "team_lead": _STAFF | _TASKS,
+    "quality_officer": _STAFF | _TASKS,
     "responsible_employee": _STAFF,
     "hr": _STAFF | {"user.manage", "personal.view"},
     "employee": _READ,
@@ -143,19 +145,10 @@ def _holds_no_wider_powers(actor, account: User) -> bool:
     )
 
 
-_OBJECT_RULES = {
-    ("user.manage", User): _holds_no_wider_powers,
-    ("attachment.manage", Meeting): lambda user, meeting: not meeting.is_signed,  # a signed protocol is frozen
-}
-
-
 def _task_people(task: Task) -> set[int]:
     return {task.responsible_id, task.controller_id, task.created_by_id} | {p.user_id for p in task.participants}
 
 
-# Rights a person has on a record because of their part in it, whatever their role's scope:
-# everyone on a task sees it; its responsible and co-executors work on it; its controller and
-# author manage it.
 def _works_on(user, task: Task) -> bool:
     return user.id == task.responsible_id or any(
         p.user_id == user.id and p.role == "co_executor" for p in task.participants
@@ -166,12 +159,35 @@ def _manages(user, task: Task) -> bool:
     return user.id in (task.controller_id, task.created_by_id)
 
 
+def _meeting_people(meeting: Meeting) -> set[int]:
+    """Chair, secretary, the invited, and the group's members today."""
+    members = {m.user_id for m in meeting.group.members if m.valid_to is None or m.valid_to >= today()}
+    return {meeting.chair_id, meeting.secretary_id} | {a.user_id for a in meeting.attendance} | members
+
+
+# Extra conditions on top of the scope.
+_OBJECT_RULES = {
+    ("user.manage", User): _holds_no_wider_powers,
+    # evidence on a protocol changes only with the protocol, by those who run the meeting
+    ("attachment.manage", Meeting): lambda user, meeting: (
+        not meeting.is_signed and can(user, "meeting.manage", meeting)
+    ),
+    # evidence on a task changes only while it is open, by those who manage tasks
+    ("attachment.manage", Task): lambda user, task: task.is_open and can(user, "task.manage", task),
+}
+
+# Rights a person has on a record because of their part in it, whatever their role's scope:
+# everyone on a task sees and discusses it; its responsible and co-executors work on it (and add
+# evidence while it is open); its controller and author manage it; the people of a meeting see it.
 _OBJECT_GRANTS = {
     ("task.view", Task): lambda user, task: user.id in _task_people(task),
+    ("task.comment", Task): lambda user, task: user.id in _task_people(task),
     ("task.work", Task): _works_on,
     ("task.manage", Task): _manages,
     ("attachment.view", Task): lambda user, task: user.id in _task_people(task),
-    ("attachment.manage", Task): lambda user, task: _works_on(user, task) or _manages(user, task),
+    ("attachment.manage", Task): lambda user, task: task.is_open and (_works_on(user, task) or _manages(user, task)),
+    ("meeting.view", Meeting): lambda user, meeting: user.id in _meeting_people(meeting),
+    ("attachment.view", Meeting): lambda user, meeting: user.id in _meeting_people(meeting),
 }
 
 

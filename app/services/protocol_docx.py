@@ -7,7 +7,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-_SECTION_WORDS = ("СЛУШАЛИ:", "ВЫСТУПИЛИ:", "РЕШИЛИ:", "Присутствовали:", "Повестка дня:")
+_SECTION_WORDS = ("СЛУШАЛИ:", "ВЫСТУПИЛИ:", "РЕШИЛИ:", "Присутствовали:", "Отсутствовали:", "Повестка дня:")
 _ITEM_HEADING = re.compile(r"^[IVXL]+\. ")
 
 

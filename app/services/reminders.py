@@ -42,6 +42,7 @@ from app.models.notifications import (
     DEFAULT_EMAIL_DIGEST,
     DEFAULT_ON_DUE_DAY,
     DEFAULT_OVERDUE_EVERY,
+    NOTIFICATION_KINDS,
     Notification,
     ReminderLog,
     ReminderRule,
@@ -51,6 +52,7 @@ from app.models.tasks import OPEN_STATUSES, Task, TaskParticipant
 from app.services import audit, mail
 from app.services.calendar import ProductionCalendar
 from app.services.notifications import path_for
+from app.services.tasks import days_left_text, not_group_parent, working_days_text
 
 ESCALATE_AFTER_KEY = "reminders_escalate_after_working_days"
 DEFAULT_ESCALATE_AFTER = 3  # working days overdue before the controller hears of it
@@ -61,13 +63,8 @@ ROWS_PER_INSERT = 1000
 TITLE_IN_TEXT = 300
 KEEP_LOG_DAYS = 90  # the reminder log only guards against repeats within a day: older rows go
 
-# Sections of a digest, in the order the e-mail lists them.
-SECTIONS = {
-    "overdue": "Просрочено",
-    "due_today": "Срок сегодня",
-    "due_soon": "Скоро срок",
-    "escalation": "Просрочено у исполнителей",
-}
+# Sections of a digest, in the order the e-mail lists them; each is also the kind of its notifications.
+SECTIONS = {kind: NOTIFICATION_KINDS[kind] for kind in ("overdue", "due_today", "due_soon", "escalation")}
 LOG_KINDS = {"due_today": "due_soon", "due_soon": "due_soon", "overdue": "overdue", "escalation": "escalation"}
 RULE_FIELDS = ("on_due_day", "days_before", "overdue_every", "email_digest")
 
@@ -183,23 +180,6 @@ def escalation_cutoff(on: date, after: int, calendar: ProductionCalendar) -> dat
 # ---- wording --------------------------------------------------------------------------------
 
 
-def plural(n: int, one: str, few: str, many: str) -> str:
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
-def days_text(n: int) -> str:
-    return f"{n} {plural(n, 'день', 'дня', 'дней')}"
-
-
-def working_days_text(n: int) -> str:
-    return f"{n} {plural(n, 'рабочий день', 'рабочих дня', 'рабочих дней')}"
-
-
 def ru_day(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
@@ -222,15 +202,10 @@ class Item:
 
     def state(self) -> str:
         """«срок сегодня», «остался 1 день», «просрочено на 3 дня (2 рабочих дня)»."""
-        if self.section == "due_today":
-            return "срок сегодня"
-        if self.days_left > 0:
-            verb = plural(self.days_left, "остался", "осталось", "осталось")
-            return f"{verb} {days_text(self.days_left)}"
-        late = f"просрочено на {days_text(-self.days_left)}"
+        state = days_left_text(self.days_left)
         if self.section == "escalation":
-            late += f" ({working_days_text(self.working_late)})"
-        return late
+            state += f" ({working_days_text(self.working_late)})"
+        return state
 
     def line(self) -> str:
         """«Подготовить отчёт» — до 16.08.2021, остался 1 день."""
@@ -296,10 +271,6 @@ def task_paths() -> Callable[[int], str]:
     probe = path_for("tasks.task", task_id=_PROBE_ID) or f"/tasks/{_PROBE_ID}"
     before, _, after = probe.partition(str(_PROBE_ID))
     return lambda task_id: f"{before}{task_id}{after}"
-
-
-def task_path(task_id: int) -> str:
-    return task_paths()(task_id)
 
 
 # ---- the daily run --------------------------------------------------------------------------
@@ -448,6 +419,7 @@ def collect(on: date, calendar: ProductionCalendar | None = None) -> Plan:
         Task.due_on.is_not(None),
         Task.due_on <= on + timedelta(days=lookahead),
         Task.standing.is_not(True),
+        not_group_parent(),  # its people's own tasks are reminded of, not the group's shared parent
     )
     tasks = db.session.execute(
         select(Task.id, Task.title, Task.due_on, Task.responsible_id, Task.controller_id)

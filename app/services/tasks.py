@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, or_, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, case, exists, func, or_, select, union
+from sqlalchemy.orm import aliased, selectinload
 
 from app.extensions import db
-from app.models.base import today
+from app.models.base import FIRST_YEAR, LAST_YEAR, today
 from app.models.files import Attachment
-from app.models.org import User
+from app.models.org import Department, User
 from app.models.tasks import (
     OPEN_STATUSES,
     PRIORITIES,
@@ -19,7 +19,7 @@ from app.models.tasks import (
     TaskComment,
     TaskParticipant,
 )
-from app.services import audit, calendar, org
+from app.services import audit, calendar, notifications, org
 from app.services.policy import can, scope_filter, scoped
 
 AUDITED = (
@@ -56,6 +56,8 @@ ACTION_LABELS = {
     ("new", "cancelled"): "Отменить",
     ("in_progress", "cancelled"): "Отменить",
 }
+# «Поручение … выполнено»: a closed status said of a поручение (the labels agree with «задача»).
+CLOSED_STATES = {"done": "выполнено", "cancelled": "отменено"}
 MAX_COMMENT = 5000
 MAX_BULK = 500  # tasks one bulk reassignment may touch
 MAX_RECURRENCE_DAYS = 366
@@ -63,10 +65,99 @@ RECENT_DONE_DAYS = 14  # the board's «Выполнена» column shows tasks c
 BOARD_COLUMN_LIMIT = 50
 BOARD_COUNT_CAP = 999
 BOARD_STATUSES = ("new", "in_progress", "review", "done")
+GROUP_PARENT_FIXED = (
+    "Статус общего поручения группы меняется сам: оно закрывается, когда закрыты поручения всех исполнителей."
+)
 
 
 class TaskError(ValueError):
-    """A task rule was broken; the message is for the user."""
+    """A task rule was broken; the message is for the user, `field` names the input it is about (if one)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class TaskClosed(TaskError):
+    """A closed task (done or cancelled) cannot be changed until it is reopened."""
+
+
+# ---- wording --------------------------------------------------------------------------------
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form for `n`: plural(5, "день", "дня", "дней") → "дней"."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def days_text(n: int) -> str:
+    """«1 день», «2 дня», «5 дней»."""
+    return f"{n} {plural(n, 'день', 'дня', 'дней')}"
+
+
+def working_days_text(n: int) -> str:
+    return f"{n} {plural(n, 'рабочий день', 'рабочих дня', 'рабочих дней')}"
+
+
+def days_left_text(days: int) -> str:
+    """«остался 1 день», «осталось 3 дня», «срок сегодня», «просрочено на 5 дней» for calendar days to a deadline."""
+    if days == 0:
+        return "срок сегодня"
+    if days > 0:
+        return f"{plural(days, 'остался', 'осталось', 'осталось')} {days_text(days)}"
+    return f"просрочено на {days_text(-days)}"
+
+
+# ---- group parents --------------------------------------------------------------------------
+
+
+def is_group_parent(task: Task) -> bool:
+    """The shared parent of a group's tasks («Директорам ЦЗН …»): no responsible person, the people's tasks under it.
+
+    Its status follows its children's (`sync_group_parent`); it is not anyone's to do or to be reminded of.
+    """
+    return task.responsible_id is None and task.id is not None and bool(task.children)
+
+
+def group_parent_clause():
+    """`is_group_parent` as a WHERE clause on Task."""
+    child = aliased(Task)
+    return and_(Task.responsible_id.is_(None), exists(select(child.id).where(child.parent_id == Task.id)))
+
+
+def not_group_parent():
+    """Tasks someone executes: every task but a group's shared parent."""
+    return ~group_parent_clause()
+
+
+def sync_group_parent(parent: Task | None, actor=None) -> None:
+    """Make a group parent's status follow its children's.
+
+    Every child closed: done on the day the last one was done (cancelled if all were cancelled);
+    otherwise open again — in work once any child moved, new while none has. The evidence a parent
+    may require is its children's to give: it never blocks this. Audited as a status change.
+    """
+    while parent is not None and parent.responsible_id is None:
+        children = db.session.scalars(select(Task).where(Task.parent_id == parent.id)).all()  # as flushed now
+        if not children:
+            return
+        if all(not child.is_open for child in children):
+            finished = [child.completed_on for child in children if child.status == "done"]
+            if finished:
+                values = {"status": "done", "completed_on": max((d for d in finished if d), default=today())}
+            else:
+                values = {"status": "cancelled", "completed_on": None}
+        else:
+            started = any(child.status in ("in_progress", "review", "done") for child in children)
+            values = {"status": "in_progress" if started else "new", "completed_on": None}
+        if any(getattr(parent, name) != value for name, value in values.items()):
+            _save(parent, values, actor, "task.status")
+        parent = parent.parent
 
 
 # ---- rights and moves ----------------------------------------------------------------------
@@ -81,7 +172,9 @@ def may_work(user, task: Task) -> bool:
 
 
 def allowed_moves(user, task: Task) -> list[tuple[str, str]]:
-    """(target status, button label) the user may apply to the task now."""
+    """(target status, button label) the user may apply to the task now; none for a group parent."""
+    if task.responsible_id is None and is_group_parent(task):
+        return []
     moves = []
     manage = may_manage(user, task)
     work = manage or may_work(user, task)
@@ -103,8 +196,8 @@ def has_evidence(task: Task) -> bool:
 
 
 def needs_evidence(task: Task) -> bool:
-    """Whether the task cannot be handed in yet for want of evidence."""
-    return task.evidence_required and task.is_open and not has_evidence(task)
+    """Whether the task cannot be handed in yet for want of evidence (a group parent's is its children's)."""
+    return task.evidence_required and task.is_open and not is_group_parent(task) and not has_evidence(task)
 
 
 # ---- changes --------------------------------------------------------------------------------
@@ -123,14 +216,101 @@ def _save(task: Task, values: dict, actor, action: str) -> Task:
     return task
 
 
-def _check(values: dict) -> None:
-    if "title" in values and not (values["title"] or "").strip():
-        raise TaskError("Укажите, что нужно сделать.")
-    days = values.get("recurrence_days")
+def due_problem(due: date | None, task: Task | None = None) -> str | None:
+    """Why a deadline set by hand cannot stand (an absurd year, in the past, a day off); None if it can or is
+    unchanged."""
+    if due is None or (task is not None and due == task.due_on):
+        return None
+    if problem := year_problem(due):
+        return problem
+    if due < today():
+        return "Срок не может быть в прошлом."
+    if not calendar.is_working_day(due):
+        nearest = calendar.shift_to_working_day(due)
+        return (
+            f"{due:%d.%m.%Y} — нерабочий день по производственному календарю. "
+            f"Ближайший рабочий день — {nearest:%d.%m.%Y}."
+        )
+    return None
+
+
+def year_problem(day: date | None) -> str | None:
+    """Dates of the task area lie within FIRST_YEAR–LAST_YEAR: «20266» or «0202» is a typo."""
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return f"Укажите дату с годом от {FIRST_YEAR} до {LAST_YEAR}."
+    return None
+
+
+def _check(values: dict, task: Task | None = None, *, group: bool = False) -> None:
+    """The rules a task's values must keep, read with the task's current values where `values` leaves them.
+
+    `group`: the task is (or becomes) a group's shared parent, which has no responsible person.
+    """
+
+    def value(name: str, default=None):
+        if name in values:
+            return values[name]
+        current = getattr(task, name, None) if task is not None else None
+        return default if current is None else current
+
+    if (task is None or "title" in values) and not (values.get("title") or "").strip():
+        raise TaskError("Укажите, что нужно сделать.", "title")
+    responsible_id = value("responsible_id")
+    if group and responsible_id is not None:
+        raise TaskError(
+            "У общего поручения группы нет своего ответственного: ответственные — в поручениях исполнителей.",
+            "responsible_id",
+        )
+    if not group and responsible_id is None:
+        raise TaskError("Выберите ответственного.", "responsible_id")
+    days = value("recurrence_days")
     if days is not None and not 0 < days <= MAX_RECURRENCE_DAYS:
-        raise TaskError(f"Повтор — через 1–{MAX_RECURRENCE_DAYS} дней.")
+        raise TaskError(f"Повтор — через 1–{MAX_RECURRENCE_DAYS} дней.", "recurrence_days")
+    if days and value("standing", False):
+        raise TaskError(
+            "Постоянное поручение не повторяется: уберите повтор или отметку «постоянное».", "recurrence_days"
+        )
+    if days and value("due_on") is None:
+        raise TaskError("Для повторяющегося поручения укажите срок первого исполнения.", "recurrence_days")
     if values.get("priority") is not None and values["priority"] not in PRIORITIES:
-        raise TaskError("Неизвестный приоритет.")
+        raise TaskError("Неизвестный приоритет.", "priority")
+
+
+def ensure_open(task: Task) -> None:
+    if task.id is not None and not task.is_open:
+        raise TaskClosed(
+            f"Поручение «{task.title[:60]}» уже {CLOSED_STATES.get(task.status, task.status_label.lower())}: "
+            "закрытое поручение не изменить, сначала его нужно переоткрыть."
+        )
+
+
+def _scope_for(values: dict, task: Task | None = None, actor=None) -> dict:
+    """Where the task belongs after `values`: the place of work of its (new) responsible person.
+
+    Region and centre given outright (a department's, a meeting's) stand. A new task without a
+    responsible person (a group's parent) takes the actor's; an existing one keeps its own, as it
+    does while the responsible person stays the same. A department of another centre is dropped.
+    """
+    if "region_id" in values or "centre_id" in values:
+        return {}
+    changing = "responsible_id" in values and (task is None or values["responsible_id"] != task.responsible_id)
+    responsible_id = values.get("responsible_id") if changing else None
+    if responsible_id is None:
+        return _actor_scope(actor) if task is None else {}
+    responsible = db.session.get(User, responsible_id)
+    if responsible is None:
+        raise TaskError("Ответственный не найден.", "responsible_id")
+    scope = {"region_id": responsible.region_id, "centre_id": responsible.centre_id}
+    department_id = values.get("department_id", task.department_id if task is not None else None)
+    if department_id:
+        department = db.session.get(Department, department_id)
+        if department is not None and department.centre_id != scope["centre_id"]:
+            scope["department_id"] = None
+    return scope
+
+
+def _actor_scope(actor) -> dict:
+    return {"region_id": getattr(actor, "region_id", None), "centre_id": getattr(actor, "centre_id", None)}
 
 
 def _people(task: Task) -> dict[str, list[int]]:
@@ -140,13 +320,39 @@ def _people(task: Task) -> dict[str, list[int]]:
     }
 
 
-def set_people(task: Task, co_executors=(), watchers=(), actor=None) -> Task:
-    """Make the task's co-executors and watchers exactly these people; audited when they change.
+def _participants(responsible_id: int | None, co_executors, watchers) -> tuple[list[int], list[int]]:
+    """Co-executors and watchers without repeats; the responsible person is never a co-executor too,
+    and a watcher who executes the task anyway is dropped from the watchers."""
+    co = [u for u in dict.fromkeys(co_executors) if u]
+    if responsible_id is not None and responsible_id in co:
+        raise TaskError("Ответственный не может быть одновременно соисполнителем.", "co_executors")
+    watch = [u for u in dict.fromkeys(watchers) if u and u not in co and u != responsible_id]
+    return co, watch
 
-    The responsible person is never also a co-executor, and a co-executor is not also a watcher.
-    """
-    co = [u for u in dict.fromkeys(co_executors) if u and u != task.responsible_id]
-    watch = [u for u in dict.fromkeys(watchers) if u and u not in co and u != task.responsible_id]
+
+def _drop_responsible_from_people(task: Task) -> None:
+    """A new responsible person is no longer a co-executor or watcher of the task."""
+    for participant in list(task.participants):
+        if participant.user_id == task.responsible_id:
+            task.participants.remove(participant)
+    db.session.flush()
+
+
+def _tell(task: Task, user_ids, actor, lead: str) -> None:
+    """An in-app notice to the people a task has just been given to; the actor needs none about their own act."""
+    title = task.title if len(task.title) <= 300 else task.title[:299] + "…"
+    due = f", срок {task.due_on:%d.%m.%Y}" if task.due_on else (", постоянно" if task.standing else "")
+    link = notifications.path_for("tasks.task", task_id=task.id)
+    for user_id in dict.fromkeys(user_ids):
+        if user_id and user_id != getattr(actor, "id", None):
+            notifications.notify(user_id, f"{lead}: «{title}»{due}.", link=link, kind="assigned", task_id=task.id)
+
+
+def set_people(task: Task, co_executors=(), watchers=(), actor=None) -> Task:
+    """Make the task's co-executors and watchers exactly these people; audited when they change,
+    and the new co-executors are told."""
+    ensure_open(task)
+    co, watch = _participants(task.responsible_id, co_executors, watchers)
     wanted = {("co_executor", u) for u in co} | {("watcher", u) for u in watch}
     before = _people(task) if task.id is not None else {"co_executors": [], "watchers": []}
     for participant in list(task.participants):
@@ -159,47 +365,57 @@ def set_people(task: Task, co_executors=(), watchers=(), actor=None) -> Task:
     old, new = audit.changed(before, _people(task))
     if new:
         audit.record("task.people", task, before=old, after=new, actor=actor)
+    _tell(task, [u for u in co if u not in before["co_executors"]], actor, "Вы — соисполнитель поручения")
     return task
 
 
-def create(values: dict, actor, co_executors=(), watchers=()) -> Task:
-    """A new task; its scope follows the responsible person's place of work unless given."""
+def create(values: dict, actor, co_executors=(), watchers=(), *, group: bool = False) -> Task:
+    """A new task; its scope follows the responsible person's place of work unless given.
+
+    `group`: the shared parent of a group's tasks («Директорам ЦЗН …»), which has no responsible
+    person; the people's own tasks are then created with its id as `parent_id`.
+    The responsible person and co-executors are told in-app (unless they created it themselves).
+    """
     values = dict(values)
-    if not (values.get("title") or "").strip():
-        raise TaskError("Укажите, что нужно сделать.")
-    _check(values)
+    _check(values, group=group)
+    values.update(_scope_for(values, None, actor))
+    co, watch = _participants(values.get("responsible_id"), co_executors, watchers)
     task = Task(created_by_id=getattr(actor, "id", None))
-    responsible = db.session.get(User, values["responsible_id"]) if values.get("responsible_id") else None
-    if values.get("responsible_id") and responsible is None:
-        raise TaskError("Ответственный не найден.")
-    values.setdefault("region_id", responsible.region_id if responsible else getattr(actor, "region_id", None))
-    values.setdefault("centre_id", responsible.centre_id if responsible else getattr(actor, "centre_id", None))
     _save(task, values, actor, "task.create")
-    co = [u for u in dict.fromkeys(co_executors) if u and u != task.responsible_id]
     for user_id in co:
         task.participants.append(TaskParticipant(user_id=user_id, role="co_executor"))
-    for user_id in dict.fromkeys(watchers):
-        if user_id and user_id not in co and user_id != task.responsible_id:
-            task.participants.append(TaskParticipant(user_id=user_id, role="watcher"))
+    for user_id in watch:
+        task.participants.append(TaskParticipant(user_id=user_id, role="watcher"))
     db.session.flush()
+    _tell(task, [task.responsible_id], actor, "Вам поручено")
+    _tell(task, co, actor, "Вы — соисполнитель поручения")
+    if task.parent_id is not None:  # a new task under a closed group reopens it
+        sync_group_parent(task.parent, actor)
     return task
 
 
 def update(task: Task, values: dict, actor) -> Task:
+    """Change an open task's fields; a new responsible person brings the task to their centre and is told.
+
+    A closed task is not changed (`TaskClosed`): it is reopened through a status move first.
+    """
     if not may_manage(actor, task):
         raise TaskError("Изменять поручение могут его автор, контролёр и руководители.")
-    _check(values)
+    ensure_open(task)
+    _check(values, task, group=task.responsible_id is None and is_group_parent(task))
+    values = {**values, **_scope_for(values, task, actor)}
+    was = task.responsible_id
     task = _save(task, values, actor, "task.update")
-    if "responsible_id" in values:  # a new responsible person is no longer a co-executor or watcher
-        for participant in list(task.participants):
-            if participant.user_id == task.responsible_id:
-                task.participants.remove(participant)
-        db.session.flush()
+    if task.responsible_id != was:
+        _drop_responsible_from_people(task)
+        _tell(task, [task.responsible_id], actor, "Вам передано поручение")
     return task
 
 
 def move(task: Task, target: str, actor, comment: str = "") -> Task:
-    """Change the status if the rules and the actor's part in the task allow it."""
+    """Change the status if the rules and the actor's part in the task allow it; a group parent follows."""
+    if task.responsible_id is None and is_group_parent(task):
+        raise TaskError(GROUP_PARENT_FIXED)
     if target not in dict(allowed_moves(actor, task)):
         current, wanted = TASK_STATUSES.get(task.status, task.status), TASK_STATUSES.get(target, target)
         raise TaskError(f"Нельзя перевести поручение из «{current}» в «{wanted}».")
@@ -213,6 +429,8 @@ def move(task: Task, target: str, actor, comment: str = "") -> Task:
         add_comment(task, comment, actor)
     if target == "done" and task.recurrence_days:
         _next_occurrence(task, actor)
+    if task.parent_id is not None:
+        sync_group_parent(task.parent, actor)
     return task
 
 
@@ -265,8 +483,9 @@ def _next_occurrence(task: Task, actor) -> Task:
 def reassign(tasks: list[Task], responsible: User, actor) -> int:
     """Give open tasks to another responsible person, all or none; returns how many changed.
 
-    Every task is checked before anything changes: one the actor may not manage, or a closed one,
-    refuses the whole batch.
+    Every task is checked before anything changes: one the actor may not manage, a closed one or a
+    group's shared parent refuses the whole batch. Each task moves to the new person's centre
+    (`_scope_for`); the new person is told in-app — once for the batch when it holds several tasks.
     """
     if not tasks:
         raise TaskError("Отметьте поручения, которые нужно передать.")
@@ -275,23 +494,38 @@ def reassign(tasks: list[Task], responsible: User, actor) -> int:
     if responsible is None or not responsible.active:
         raise TaskError("Выберите нового ответственного из списка активных сотрудников.")
     for task in tasks:
+        title = task.title[:60]
         if not may_manage(actor, task):
-            raise TaskError(f"Поручение «{task.title[:60]}» вам не подчинено: ничего не изменено.")
+            raise TaskError(f"Вы не можете передать поручение «{title}»: оно вне вашей области. Ничего не изменено.")
         if not task.is_open:
-            raise TaskError(
-                f"Поручение «{task.title[:60]}» уже {task.status_label.lower()}: передавать можно только открытые. "
-                "Ничего не изменено."
+            raise TaskClosed(
+                f"Поручение «{title}» уже {CLOSED_STATES.get(task.status, task.status_label.lower())}: "
+                "передавать можно только открытые. Ничего не изменено."
             )
-    changed = 0
+        if task.responsible_id is None and is_group_parent(task):
+            raise TaskError(
+                f"«{title}» — общее поручение группы, у него нет ответственного: передавайте поручения "
+                "исполнителей. Ничего не изменено."
+            )
+    given = []
     for task in tasks:
         if task.responsible_id != responsible.id:
-            _save(task, {"responsible_id": responsible.id}, actor, "task.reassign")
-            for participant in list(task.participants):
-                if participant.user_id == responsible.id and participant.role == "co_executor":
-                    task.participants.remove(participant)
-            changed += 1
+            values = {"responsible_id": responsible.id}
+            values.update(_scope_for(values, task, actor))
+            _save(task, values, actor, "task.reassign")
+            _drop_responsible_from_people(task)
+            given.append(task)
+    if len(given) == 1:
+        _tell(given[0], [responsible.id], actor, "Вам передано поручение")
+    elif given and responsible.id != getattr(actor, "id", None):
+        notifications.notify(
+            responsible.id,
+            f"Вам передано поручений: {len(given)}. Они в разделе «Мои задачи».",
+            link=notifications.path_for("tasks.mine"),
+            kind="assigned",
+        )
     db.session.flush()
-    return changed
+    return len(given)
 
 
 def add_comment(task: Task, text: str, actor) -> TaskComment:
@@ -316,15 +550,9 @@ def days_left(task: Task, on: date | None = None) -> int | None:
 
 
 def days_left_label(task: Task, on: date | None = None) -> str:
-    """«осталось 3 дн.», «сегодня», «просрочено на 2 дн.»; empty without a deadline or once closed."""
+    """«осталось 3 дня», «срок сегодня», «просрочено на 2 дня»; empty without a deadline or once closed."""
     days = days_left(task, on)
-    if days is None:
-        return ""
-    if days == 0:
-        return "сегодня"
-    if days > 0:
-        return f"осталось {days} дн."
-    return f"просрочено на {-days} дн."
+    return "" if days is None else days_left_text(days)
 
 
 def is_overdue(task: Task, on: date | None = None) -> bool:
@@ -368,21 +596,6 @@ def viewable(user):
     return select(Task).where(or_(clause, takes_part))
 
 
-def due_problem(due: date | None, task: Task | None = None) -> str | None:
-    """Why a deadline set by hand cannot stand (in the past, or a day off); None if it can or is unchanged."""
-    if due is None or (task is not None and due == task.due_on):
-        return None
-    if due < today():
-        return "Срок не может быть в прошлом."
-    if not calendar.is_working_day(due):
-        nearest = calendar.shift_to_working_day(due)
-        return (
-            f"{due:%d.%m.%Y} — нерабочий день по производственному календарю. "
-            f"Ближайший рабочий день — {nearest:%d.%m.%Y}."
-        )
-    return None
-
-
 def mine(user, role: str | None = None):
     """Tasks where `user` takes part, optionally in one role.
 
@@ -413,8 +626,8 @@ def filtered(
         stmt = stmt.where(Task.status.in_(OPEN_STATUSES))
     elif status in TASK_STATUSES:
         stmt = stmt.where(Task.status == status)
-    if overdue:
-        stmt = stmt.where(Task.status.in_(OPEN_STATUSES), Task.due_on < today())
+    if overdue:  # a group's parent is late only through its people's tasks, which are listed themselves
+        stmt = stmt.where(Task.status.in_(OPEN_STATUSES), Task.due_on < today(), not_group_parent())
     if centre_id:
         stmt = stmt.where(Task.centre_id == centre_id)
     if department_id:
@@ -454,6 +667,7 @@ def with_people(stmt):
         selectinload(Task.centre),
         selectinload(Task.department),
         selectinload(Task.participants),
+        selectinload(Task.children).load_only(Task.id, Task.parent_id),  # whether it is a group's parent
     )
 
 

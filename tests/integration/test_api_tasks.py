@@ -578,3 +578,92 @@ def test_manager_cancels_and_reopens(client, world):
     body = move(client, own, lead, "new").get_json()
     assert body["status"] == "new"
     assert {m["status"] for m in body["allowed_moves"]} == {"in_progress", "cancelled"}
+
+
+# ---- found in review: NUL characters, absurd years, closed tasks, the service's rules -------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "Обновить\u0000стенд"),
+        ("description", "\u0000"),
+        ("deadline_text", "в течение\u0000 недели"),
+        ("deadline", "в течение 5 рабочих дней\u0000"),
+    ],
+)
+def test_nul_characters_are_a_400_naming_the_field(client, world, field, value):
+    valid = {"title": "Поручение", "responsible_id": world["executor"].id, "due_on": working_day(7).isoformat()}
+    body = {**valid, field: value}
+    if field == "deadline":
+        body.pop("due_on")
+    before = counts()
+    for response in (
+        post(client, "/tasks", bearer(world["lead"]), body),
+        patch(client, f"/tasks/{world['own'].id}", bearer(world["lead"]), {field: value}),
+    ):
+        assert response.status_code == 400, response.get_json()
+        assert response.get_json() == {
+            "error": f"Поле {field}: содержит недопустимый символ NUL (\\u0000).",
+            "field": field,
+        }
+    assert counts() == before
+
+
+@pytest.mark.parametrize("value", ["2101-01-10", "9999-12-31", "1999-12-31", "0001-01-01"])
+def test_dates_outside_2000_to_2100_are_a_400(client, world, value):
+    body = {"title": "Поручение", "responsible_id": world["executor"].id, "due_on": value}
+    before = counts()
+    response = post(client, "/tasks", bearer(world["lead"]), body)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "Поле due_on: год — от 2000 до 2100.", "field": "due_on"}
+    assert counts() == before
+
+
+def test_a_closed_task_is_a_409_until_reopened(client, world):
+    own, lead = world["own"], bearer(world["lead"])
+    assert move(client, own, lead, "cancelled").status_code == 200
+    before = counts()
+    for body in ({"title": "Поздняя правка"}, {"watchers": [world["director"].id]}):
+        response = patch(client, f"/tasks/{own.id}", lead, body)
+        assert response.status_code == 409, body
+        assert response.get_json()["error"] == (
+            "Поручение «Обновить стенд в зале ожидания» уже отменено: закрытое поручение не изменить, "
+            "сначала его нужно переоткрыть."
+        )
+    assert counts() == before
+    assert move(client, own, lead, "new").status_code == 200
+    response = patch(client, f"/tasks/{own.id}", lead, {"title": "Поздняя правка"})
+    assert response.status_code == 200 and response.get_json()["title"] == "Поздняя правка"
+
+
+def test_the_services_rules_come_back_naming_their_field(client, world):
+    lead = bearer(world["lead"])
+    standing = tasks.create(
+        {"title": "Осуществлять контроль", "responsible_id": world["executor"].id, "standing": True}, world["lead"]
+    )
+    db.session.commit()
+    response = patch(client, f"/tasks/{standing.id}", lead, {"recurrence_days": 7})
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "Поле recurrence_days: постоянное поручение не повторяется: уберите повтор или отметку «постоянное».",
+        "field": "recurrence_days",
+    }
+    response = patch(client, f"/tasks/{world['own'].id}", lead, {"co_executors": [world["executor"].id]})
+    assert response.status_code == 400 and response.get_json()["field"] == "co_executors"
+
+
+def test_a_task_created_through_the_api_tells_its_people(client, world):
+    from app.models.notifications import Notification
+
+    body = {
+        "title": "Поручение через API",
+        "responsible_id": world["executor"].id,
+        "co_executors": [world["colleague"].id],
+        "due_on": working_day(7).isoformat(),
+    }
+    response = post(client, "/tasks", bearer(world["lead"]), body)
+    assert response.status_code == 201
+    task_id = response.get_json()["id"]
+    told = db.session.scalars(select(Notification.user_id).where(Notification.task_id == task_id)).all()
+    assert sorted(told) == sorted([world["executor"].id, world["colleague"].id])

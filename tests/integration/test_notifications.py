@@ -202,3 +202,37 @@ def test_settings_show_the_defaults_for_a_user_without_a_rule(make, login, clien
     assert 'name="days_before"' in page and 'max="30"' in page
     db.session.expire_all()
     assert db.session.scalars(select(Notification)).all() == []
+
+
+def test_a_task_given_through_the_form_reaches_its_people(make, login, client):
+    from app.models.base import today
+    from app.services import calendar
+
+    centre = make.centre()
+    lead = make.user(("team_lead", centre), centre=centre)
+    worker = make.user(("employee", centre), centre=centre)
+    helper = make.user(("employee", centre), centre=centre)
+    login(lead)
+    due = calendar.shift_to_working_day(today() + timedelta(days=7))
+    response = client.post(
+        "/tasks/new",
+        data={
+            "title": "Разместить анкету на сайте",
+            "responsible_id": worker.id,
+            "co_executors": [helper.id],
+            "controller_id": lead.id,
+            "due_on": due.isoformat(),
+            "priority": "normal",
+        },
+    )
+    assert response.status_code == 303
+    task_path = response.headers["Location"].removeprefix("http://localhost")
+    client.post("/logout")
+    login(worker)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert f"Вам поручено: «Разместить анкету на сайте», срок {due:%d.%m.%Y}." in page
+    assert "Новое поручение" in page and _badge(page).startswith("1 ")
+    note = db.session.scalar(select(Notification).where(Notification.user_id == worker.id))
+    assert note.link == task_path
+    assert db.session.scalar(select(Notification).where(Notification.user_id == lead.id)) is None  # the author
+    assert db.session.scalar(select(Notification.kind).where(Notification.user_id == helper.id)) == "assigned"

@@ -44,8 +44,8 @@ def w(make):
 def new_task(w, title="Обновить стенд в зале ожидания", actor=None, **values):
     values.setdefault("responsible_id", w["executor"].id)
     values.setdefault("due_on", today() + timedelta(days=10))
-    co, watchers = values.pop("co_executors", ()), values.pop("watchers", ())
-    task = tasks.create({"title": title, **values}, actor or w["lead"], co_executors=co, watchers=watchers)
+    co, watchers, group = values.pop("co_executors", ()), values.pop("watchers", ()), values.pop("group", False)
+    task = tasks.create({"title": title, **values}, actor or w["lead"], co_executors=co, watchers=watchers, group=group)
     db.session.commit()
     return task
 
@@ -79,7 +79,7 @@ def test_my_tasks_by_role_with_days_left(client, login, w):
     login(e)
 
     page = html(client.get("/tasks/"))
-    assert "осталось 3 дн." in page and "сегодня" in page and "просрочено на 2 дн." in page
+    assert "осталось 3 дня" in page and "срок сегодня" in page and "просрочено на 2 дня" in page
     assert "Поручение, где я наблюдаю" in page and "Чужое поручение коллеги" not in page
     assert "Задачи команды" not in page  # an employee has no team view
 
@@ -233,8 +233,11 @@ def test_create_validates_in_russian_and_creates(client, login, w):
     assert client.get("/tasks/new").status_code == 200
     page = html(client.post("/tasks/new", data={"title": "", "priority": "normal"}))
     assert "Укажите, что нужно сделать." in page
-    assert "Выберите ответственного." in page
     assert "Укажите срок или отметьте «Постоянное поручение»." in page
+    due = calendar.shift_to_working_day(today() + timedelta(days=7)).isoformat()
+    page = html(client.post("/tasks/new", data={"title": "Тест", "due_on": due, "priority": "normal"}))
+    assert "Выберите ответственного." in page  # the service's rule, shown next to its field
+    assert 'id="responsible_id-error"' in page
 
     past = (today() - timedelta(days=3)).isoformat()
     page = html(
@@ -332,7 +335,9 @@ def test_comments_with_htmx_and_without(client, login, w):
 
 
 def test_task_page_shows_people_source_and_children(client, login, w):
-    parent = new_task(w, "Директорам ЦЗН обеспечить навигацию", responsible_id=None, centre_id=w["centre"].id)
+    parent = new_task(
+        w, "Директорам ЦЗН обеспечить навигацию", group=True, responsible_id=None, centre_id=w["centre"].id
+    )
     child = new_task(w, "Директорам ЦЗН обеспечить навигацию", parent_id=parent.id, controller_id=w["lead"].id)
     login(w["lead"])
     page = html(client.get(f"/tasks/{parent.id}"))
@@ -558,3 +563,157 @@ def test_my_tasks_show_the_nearest_deadline_first_and_undated_last(w, login, cli
     page = client.get("/tasks/").get_data(as_text=True)
     positions = [page.index(title) for title in ("Завтра", "Через неделю", "Без срока")]
     assert positions == sorted(positions)
+
+
+# ---- bounds and rights found in review -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "centre=99999999999999999999",
+        "department=99999999999999999999",
+        "centre=2147483648&department=-1",
+        "centre=-5",
+        "centre=abc",
+        "due_from=01.01.20266",
+        "due_from=9999-12-31",
+        "due_to=0001-01-01",
+    ],
+)
+@pytest.mark.parametrize("path", ["/tasks/team", "/tasks/board", "/tasks/team/export.csv"])
+def test_absurd_filters_are_reported_not_queried(client, login, w, query, path):
+    new_task(w, "Видимое поручение")
+    login(w["lead"])
+    response = client.get(f"{path}?{query}")
+    page = html(response)
+    if path.endswith(".csv"):
+        assert response.status_code == 400  # an export never widens to everything silently
+    else:
+        assert response.status_code == 200
+        assert "Видимое поручение" in page  # the bad filter is not applied
+    assert "Проверьте фильтры: поля с ошибками не применены." in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_task_form_refuses_far_future_dates_and_shows_rules_by_their_fields(client, login, w):
+    login(w["lead"])
+    base = {"title": "Тест", "responsible_id": w["executor"].id, "priority": "normal"}
+    for typed in ("01.01.3000", "2200-03-05", "05.03.1999"):
+        page = html(client.post("/tasks/new", data={**base, "due_on": typed}))
+        assert "Укажите дату с годом от 2000 до 2100." in page, typed
+    due = calendar.shift_to_working_day(today() + timedelta(days=7)).isoformat()
+    page = html(client.post("/tasks/new", data={**base, "standing": "y", "recurrence_days": "7"}))
+    assert 'id="recurrence_days-error"' in page and "Постоянное поручение не повторяется" in page
+    page = html(client.post("/tasks/new", data={**base, "due_on": due, "co_executors": [w["executor"].id]}))
+    assert 'id="co_executors-error"' in page and "одновременно соисполнителем" in page
+    assert db.session.scalar(select(func.count(Task.id))) == 0
+
+
+def test_a_closed_task_is_not_edited_until_reopened(client, login, w):
+    task = new_task(w, "Закрываемое поручение")
+    task.status = "done"
+    db.session.commit()
+    login(w["lead"])
+    page = html(client.get(f"/tasks/{task.id}"))
+    assert f'href="/tasks/{task.id}/edit"' not in page and "Переоткрыть" in page
+    response = client.post(f"/tasks/{task.id}/edit", data={"title": "Изменено", "priority": "normal"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/tasks/{task.id}")
+    page = html(client.get(f"/tasks/{task.id}/edit", follow_redirects=True))
+    assert "уже выполнено: закрытое поручение не изменить" in page
+    assert db.session.get(Task, task.id).title == "Закрываемое поручение"
+
+
+def test_observers_read_tasks_but_do_not_comment(client, login, w, make):
+    task = new_task(w)
+    observer = make.user(("observer", w["centre"]), centre=w["centre"])
+    login(observer)
+    page = html(client.get(f"/tasks/{task.id}"))
+    assert "Обновить стенд" in page and f'action="/tasks/{task.id}/comments"' not in page
+    assert client.post(f"/tasks/{task.id}/comments", data={"text": "Мнение наблюдателя"}).status_code == 403
+    for person in (w["lead"], w["executor"]):  # a manager in scope, the responsible person
+        switch(client, login, person)
+        assert client.post(f"/tasks/{task.id}/comments", data={"text": "По делу"}).status_code == 303
+    assert db.session.scalar(select(func.count(TaskComment.id))) == 2
+
+
+def test_board_counts_are_read_out_as_text(client, login, w):
+    new_task(w)
+    login(w["executor"])
+    page = html(client.get("/tasks/board"))
+    assert '<span class="visually-hidden">поручений: </span>1</span>' in page
+    assert 'aria-label="поручений' not in page
+
+
+def test_task_lists_load_in_a_constant_number_of_queries(client, login, w, make):
+    from sqlalchemy import event
+
+    helpers = [make.user(("employee", w["centre"]), centre=w["centre"]) for _ in range(3)]
+    parent = new_task(w, "Директорам ЦЗН", group=True, responsible_id=None, centre_id=w["centre"].id)
+    login(w["lead"])
+
+    def queries(path: str) -> int:
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    def add(n: int):
+        for i in range(n):
+            new_task(
+                w,
+                f"Поручение {i}",
+                parent_id=parent.id,
+                department_id=w["department"].id,
+                region_id=w["region"].id,
+                centre_id=w["centre"].id,
+                responsible_id=helpers[i % 3].id,
+                co_executors=[helpers[(i + 1) % 3].id],
+                watchers=[w["lead"].id],
+                controller_id=w["executor"].id,
+            )
+
+    add(2)
+    few = {path: queries(path) for path in ("/tasks/team", "/tasks/board", "/tasks/my", "/tasks/team/export.csv")}
+    add(12)
+    many = {path: queries(path) for path in few}
+    assert many == few
+
+
+def test_a_group_parents_page_loads_its_children_in_a_constant_number_of_queries(client, login, w, make):
+    from sqlalchemy import event
+
+    parent = new_task(w, "Директорам ЦЗН", group=True, responsible_id=None, centre_id=w["centre"].id)
+    login(w["lead"])
+
+    def queries() -> int:
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/tasks/{parent.id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    def add(n: int):
+        for _ in range(n):
+            director = make.user(("employee", w["centre"]), centre=w["centre"])
+            new_task(w, parent.title, parent_id=parent.id, responsible_id=director.id, co_executors=[w["executor"].id])
+
+    add(2)
+    few = queries()
+    add(10)
+    assert queries() == few
+    page = html(client.get(f"/tasks/{parent.id}"))
+    assert "Общее поручение группы: оно закрывается само" in page and "Взять в работу" not in page

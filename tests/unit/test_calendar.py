@@ -228,3 +228,33 @@ def test_constructor_validates():
         Deadline("someday")
     with pytest.raises(DeadlineError):
         Deadline("date", on=date(2021, 8, 16), days=3)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "label"),
+    [
+        (Deadline("date", on=date(2021, 8, 16), text="до 16 августа 2021 г."), "до 16 августа 2021 г."),
+        (
+            Deadline("relative", days=5, working=True, text="в течение 5 (пяти) рабочих дней"),
+            "в течение 5 (пяти) рабочих дней",
+        ),
+        (
+            Deadline("next_day", text="не позднее следующего дня после ее утверждения"),
+            "не позднее следующего дня после ее утверждения",
+        ),
+    ],
+)
+def test_a_kept_wording_is_what_the_label_prints(deadline, label):
+    assert deadline.label() == label
+    assert Deadline.from_json(deadline.to_json()) == deadline
+    assert deadline.to_json()["text"] == label
+
+
+def test_wording_does_not_change_the_due_date():
+    cal = ProductionCalendar(overrides={})
+    worded = Deadline("relative", days=3, working=True, text="в течение трёх рабочих дней")
+    assert worded.resolve(date(2025, 10, 30), cal) == Deadline("relative", days=3, working=True).resolve(
+        date(2025, 10, 30), cal
+    )
+    with pytest.raises(DeadlineError, match="не длиннее 300"):
+        Deadline("date", on=date(2021, 8, 16), text="х" * 301)

@@ -51,3 +51,17 @@ def test_sequence_grows_with_time_from_creation():
     assert ical._sequence(meeting, datetime(2026, 1, 1, 9, 0)) == 0
     assert ical._sequence(meeting, datetime(2026, 1, 1, 9, 1)) == 60
     assert ical._sequence(meeting, datetime(2025, 12, 31)) == 0
+
+
+def test_a_meeting_at_the_end_of_the_calendar_ends_there_instead_of_overflowing():
+    meeting = _meeting(600, 600, starts_at=datetime(9999, 12, 31, 23, 30))
+    assert ical.starts(meeting).year == 9999
+    end = ical.ends(meeting)
+    assert end >= ical.starts(meeting) and (end.year, end.month, end.day, end.hour, end.minute) == (
+        9999,
+        12,
+        31,
+        23,
+        59,
+    )
+    assert ical.ends(_meeting(30)) - ical.starts(_meeting(30)) == timedelta(minutes=30)

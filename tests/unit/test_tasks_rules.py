@@ -15,10 +15,13 @@ ON = date(2026, 3, 10)
 @pytest.mark.parametrize(
     ("due", "status", "label"),
     [
-        (date(2026, 3, 13), "new", "осталось 3 дн."),
-        (date(2026, 3, 11), "in_progress", "осталось 1 дн."),
-        (date(2026, 3, 10), "review", "сегодня"),
-        (date(2026, 3, 8), "new", "просрочено на 2 дн."),
+        (date(2026, 3, 13), "new", "осталось 3 дня"),
+        (date(2026, 3, 11), "in_progress", "остался 1 день"),
+        (date(2026, 3, 10), "review", "срок сегодня"),
+        (date(2026, 3, 8), "new", "просрочено на 2 дня"),
+        (date(2026, 3, 5), "new", "просрочено на 5 дней"),
+        (date(2026, 3, 31), "new", "остался 21 день"),
+        (date(2026, 3, 9), "new", "просрочено на 1 день"),
         (date(2026, 3, 8), "done", ""),  # closed tasks count nothing
         (date(2026, 3, 8), "cancelled", ""),
         (None, "new", ""),  # a standing task has no deadline

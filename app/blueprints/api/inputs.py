@@ -11,6 +11,7 @@ from flask import request
 
 from app.blueprints.api.routes import ApiError
 from app.blueprints.listing import MAX_ID
+from app.models.base import FIRST_YEAR, LAST_YEAR
 
 MAX_PEOPLE = 100  # co-executors or watchers in one request
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -52,6 +53,8 @@ def text(data: dict, name: str, max_length: int, required: bool = False, blank: 
     value = "" if data[name] is None else data[name]
     if not isinstance(value, str):
         raise bad(name, "ожидается строка.")
+    if "\x00" in value:  # JSON allows \u0000; no database text column does
+        raise bad(name, "содержит недопустимый символ NUL (\\u0000).")
     value = " ".join(value.split()) if one_line else value.strip()
     if not value and not blank:
         raise bad(name, "не может быть пустым.")
@@ -101,7 +104,7 @@ def boolean(data: dict, name: str):
 
 
 def iso_date(data: dict, name: str, nullable: bool = True):
-    """A date as ГГГГ-ММ-ДД, or null if `nullable`; MISSING if absent."""
+    """A date as ГГГГ-ММ-ДД with a year FIRST_YEAR–LAST_YEAR, or null if `nullable`; MISSING if absent."""
     if name not in data:
         return MISSING
     value = data[name]
@@ -110,9 +113,12 @@ def iso_date(data: dict, name: str, nullable: bool = True):
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise bad(name, "дата в формате ГГГГ-ММ-ДД, например 2026-03-05.")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise bad(name, f"такой даты нет: {value}.") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise bad(name, f"год — от {FIRST_YEAR} до {LAST_YEAR}.")
+    return day
 
 
 def choice(data: dict, name: str, options, nullable: bool = False):

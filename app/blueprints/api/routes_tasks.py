@@ -2,13 +2,14 @@
 
 Which codes a task write answers:
 - 400: the body is malformed or a field is invalid (`field` names it), or the service refuses
-  the values (`TaskError` from create/update);
+  the values (`TaskError` from create/update, naming the field when the rule is about one);
 - 403: the caller may not do this at all (no task.manage anywhere for a new task; not a
   manager of this task for an update; neither executor nor manager of it for a status change);
 - 404: the task does not exist or the caller may not see it;
 - 409: a status change the rules refuse now (`TaskError` from `tasks.move`): not from the
   current status, not for the caller's part in the task (an executor cannot cancel), or the
-  evidence the task requires is missing. The message is the service's, in Russian.
+  evidence the task requires is missing; or an update of a closed task (`TaskClosed`: reopen it
+  through a status change first). The message is the service's, in Russian.
 Every error rolls back (see `routes.api_error`): nothing changes.
 """
 
@@ -150,7 +151,7 @@ def _create():
     user = _caller("task.manage")
     data = inputs.body(TASK_FIELDS, STATUS_HINT)
     values = _values(data, user, None)
-    co_executors, watchers = _participants(data, user, None, values["responsible_id"])
+    co_executors, watchers = _participants(data, user, None)
     values.setdefault("controller_id", user.id)  # as the UI's form: the author controls unless told
     try:
         task = tasks.create(
@@ -160,7 +161,7 @@ def _create():
             watchers=() if watchers is MISSING else watchers,
         )
     except tasks.TaskError as error:
-        raise ApiError(400, str(error)) from None
+        raise _refused(error) from None
     db.session.commit()
     return _answer(task.id, user, 201, {"Location": url_for("api.task_detail", task_id=task.id)})
 
@@ -172,8 +173,7 @@ def _update(task: Task, user):
     if not data:
         raise ApiError(400, "Укажите хотя бы одно поле, которое нужно изменить.")
     values = _values(data, user, task)
-    responsible_id = values.get("responsible_id", task.responsible_id)
-    co_executors, watchers = _participants(data, user, task, responsible_id)
+    co_executors, watchers = _participants(data, user, task)
     try:
         if values:
             tasks.update(task, values, user)
@@ -188,9 +188,16 @@ def _update(task: Task, user):
                 user,
             )
     except tasks.TaskError as error:
-        raise ApiError(400, str(error)) from None
+        raise _refused(error) from None
     db.session.commit()
     return _answer(task.id, user)
+
+
+def _refused(error: tasks.TaskError) -> ApiError:
+    """A service refusal: 409 for a closed task, else 400 naming the field the rule is about."""
+    if isinstance(error, tasks.TaskClosed):
+        return ApiError(409, str(error))
+    return bad(error.field, str(error)) if error.field else ApiError(400, str(error))
 
 
 @bp.post("/tasks/<int:task_id>/status")
@@ -245,13 +252,6 @@ def _values(data: dict, user, task: Task | None) -> dict:
     if department_id is not MISSING:
         values.update(_department(user, task, department_id))
     values.update(_deadline(data, task))
-    standing = values.get("standing", task.standing if task is not None else False)
-    due_on = values.get("due_on", task.due_on if task is not None else None)
-    recurrence = values.get("recurrence_days", task.recurrence_days if task is not None else None)
-    if recurrence and standing:
-        raise bad("recurrence_days", "постоянное поручение не повторяется: уберите повтор или standing.")
-    if recurrence and due_on is None:
-        raise bad("recurrence_days", "для повторяющегося поручения укажите срок первого исполнения (due_on).")
     return values
 
 
@@ -273,14 +273,12 @@ def _check_people(user, task: Task | None, field: str, ids: list[int]) -> None:
             raise bad(field, f"сотрудник с id {user_id} не найден, не активен или вам недоступен.")
 
 
-def _participants(data: dict, user, task: Task | None, responsible_id: int | None):
+def _participants(data: dict, user, task: Task | None):
     co_executors = inputs.record_ids(data, "co_executors")
     watchers = inputs.record_ids(data, "watchers")
     for name, ids in (("co_executors", co_executors), ("watchers", watchers)):
         if ids is not MISSING:
             _check_people(user, task, name, ids)
-    if co_executors is not MISSING and responsible_id in co_executors:
-        raise bad("co_executors", "ответственный не может быть одновременно соисполнителем.")
     return co_executors, watchers
 
 

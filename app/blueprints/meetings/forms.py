@@ -9,12 +9,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import BaseForm, choices
+from app.models.base import FIRST_YEAR, LAST_YEAR
 from app.models.meetings import ATTENDANCE, DECISION_VERBS, GROUP_KINDS, MEMBER_ROLES
 
 REQUIRED = "Обязательное поле."
+
+
+def plausible_year(form, field) -> None:
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Год заседания — от {FIRST_YEAR} до {LAST_YEAR}.")
 
 
 class GroupForm(BaseForm):
@@ -41,7 +47,7 @@ class MemberForm(BaseForm):
 
 
 class MeetingForm(BaseForm):
-    starts_at = DateTimeLocalField("Дата и время", validators=[DataRequired("Укажите дату и время.")])
+    starts_at = DateTimeLocalField("Дата и время", validators=[DataRequired("Укажите дату и время."), plausible_year])
     number = IntegerField(
         "Номер",
         validators=[Optional(), NumberRange(min=1, max=9999, message="Номер — от 1 до 9999.")],

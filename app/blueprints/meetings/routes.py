@@ -3,6 +3,8 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.htmx import render
 from app.blueprints.listing import arg_id, paginate
@@ -21,10 +23,19 @@ from app.blueprints.meetings.forms import (
 from app.extensions import db
 from app.forms import choices
 from app.models.base import today
-from app.models.meetings import MEETING_STATUSES, AgendaItem, Attendance, Decision, Meeting, WorkingGroup
+from app.models.meetings import (
+    MEETING_STATUSES,
+    AgendaItem,
+    Attendance,
+    Decision,
+    GroupMember,
+    Meeting,
+    WorkingGroup,
+)
 from app.models.org import Centre, Region, User
 from app.services import audit, meetings, org, protocol_docx
-from app.services.calendar import DeadlineError, parse_deadline
+from app.services.calendar import DeadlineError
+from app.services.personal_data import mask, may_see, shown
 from app.services.policy import Scope, can, get_or_404, permission_required, scoped
 
 
@@ -48,6 +59,27 @@ def _fail(error: Exception, target: str):
     return redirect(target, 303)
 
 
+def _commit() -> None:
+    """Commit; a meeting number another user took meanwhile (the unique key) becomes a message to repeat."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise meetings.MeetingError(meetings.NUMBER_TAKEN, field="number") from None
+
+
+@bp.context_processor
+def _names():
+    def name_on(value: str, subject) -> str:
+        """A name copied into a meeting record (attendance, substitute) as the viewer may see it:
+        like the person's own record, or, for someone without an account, like the meeting's."""
+        if not value or may_see(current_user, subject):
+            return value or ""
+        return mask("full_name", value)
+
+    return {"name_on": name_on}
+
+
 # ---- working groups ----------------------------------------------------------------------
 
 
@@ -56,6 +88,7 @@ def _fail(error: Exception, target: str):
 def groups():
     q = request.args.get("q", "")
     stmt = org.search(scoped(select(WorkingGroup), WorkingGroup, current_user, "meeting.view"), WorkingGroup, q)
+    stmt = stmt.options(selectinload(WorkingGroup.region), selectinload(WorkingGroup.centre))
     stmt = stmt.order_by(WorkingGroup.active.desc(), WorkingGroup.name)
     return render("meetings/groups.html", "meetings/_groups.html", page=paginate(stmt), q=q)
 
@@ -106,6 +139,8 @@ def group_edit(group_id: int | None = None):
             )
             if new:
                 audit.record("group.create" if is_new else "group.update", group, before=old or None, after=new)
+            if not is_new and ({"region_id", "centre_id"} & set(new)):
+                meetings.follow_group_scope(group, _me())  # a group's meetings move with it
             db.session.commit()
             flash("Рабочая группа сохранена.", "success")
             return redirect(url_for("meetings.group", group_id=group.id), 303)
@@ -118,6 +153,11 @@ def group(group_id: int):
     group = get_or_404(WorkingGroup, group_id, "meeting.view")
     form = MemberForm(valid_from=today())
     form.user_id.choices = _people(group)
+    db.session.scalars(  # the composition and its history with their people: two queries, not one per member
+        select(WorkingGroup)
+        .where(WorkingGroup.id == group.id)
+        .options(selectinload(WorkingGroup.members).selectinload(GroupMember.user))
+    ).all()
     stmt = select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at.desc())
     return render_template(
         "meetings/group.html",
@@ -156,7 +196,7 @@ def member_end(group_id: int, member_id: int):
         abort(404)
     meetings.remove_member(member, today(), _me())
     db.session.commit()
-    flash(f"{member.user.full_name} выведен(а) из состава с {today():%d.%m.%Y}.", "success")
+    flash(f"{shown(member.user, 'full_name')} выведен(а) из состава с {today():%d.%m.%Y}.", "success")
     return redirect(url_for("meetings.group", group_id=group.id), 303)
 
 
@@ -173,7 +213,7 @@ def index():
         stmt = stmt.where(Meeting.status == status)
     if group_id:
         stmt = stmt.where(Meeting.group_id == group_id)
-    stmt = stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    stmt = stmt.options(selectinload(Meeting.group)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     args = {"status": status, "group": group_id or ""}
     return render(
         "meetings/index.html", "meetings/_list.html", page=paginate(stmt), args=args, statuses=MEETING_STATUSES
@@ -209,10 +249,11 @@ def meeting_new(group_id: int):
                 approve_previous=form.approve_previous.data,
                 agenda_from=template,
             )
+            _commit()
         except meetings.MeetingError as error:
-            form.number.errors.append(str(error))
+            db.session.rollback()
+            getattr(form, error.field or "number").errors.append(str(error))
         else:
-            db.session.commit()
             flash("Заседание создано (черновик).", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id), 303)
     return render_template("meetings/meeting_form.html", form=form, group=group, meeting=None)
@@ -235,11 +276,11 @@ def meeting_edit(meeting_id: int):
         values["secretary_id"] = form.secretary_id.data or None
         try:
             meetings.update(meeting, values, _me())
+            _commit()
         except meetings.MeetingError as error:
             db.session.rollback()
-            form.number.errors.append(str(error))
+            getattr(form, error.field or "number").errors.append(str(error))
         else:
-            db.session.commit()
             flash("Заседание сохранено.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id), 303)
     return render_template("meetings/meeting_form.html", form=form, group=meeting.group, meeting=meeting)
@@ -250,13 +291,28 @@ def meeting_edit(meeting_id: int):
 def meeting(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id, "meeting.view")
     manage = can(current_user, "meeting.manage", meeting) and not meeting.is_signed
+    if manage and meetings.ensure_control_item(meeting, _me()):
+        db.session.commit()  # earlier поручения became open after this draft was made
+    db.session.scalars(  # agenda, decisions and attendance in three queries, not one per item
+        select(Meeting)
+        .where(Meeting.id == meeting.id)
+        .options(
+            selectinload(Meeting.items).selectinload(AgendaItem.decisions),
+            selectinload(Meeting.attendance).selectinload(Attendance.user),
+        )
+    ).all()
+    people = meetings.people_of(d for item in meeting.items for d in item.decisions)
     decision_form = DecisionForm(formdata=None)
     decision_form.assignee_ids.choices = [c for c in _people(meeting) if c.value != 0]
+    moves = meetings.allowed_moves(meeting) if can(current_user, "meeting.manage", meeting) else []
     return render_template(
         "meetings/meeting.html",
         meeting=meeting,
         manage=manage,
-        moves=meetings.allowed_moves(meeting) if can(current_user, "meeting.manage", meeting) else [],
+        moves=moves,
+        attendance_unmarked=bool(moves)
+        and meeting.status in ("held", "circulated")
+        and not meetings.attendance_marked(meeting),
         item_form=ItemForm(formdata=None),
         text_form=ItemTextForm(formdata=None),
         decision_form=decision_form,
@@ -264,8 +320,8 @@ def meeting(meeting_id: int):
         correction_form=CorrectionForm(formdata=None),
         move_form=MoveForm(formdata=None),
         control=meetings.open_assignments(meeting.group, before=meeting),
-        decision_line=meetings.decision_line,
-        assignees_label=meetings.assignees_label,
+        decision_line=lambda decision: meetings.decision_line(decision, people),
+        assignees_label=lambda decision: meetings.assignees_label(decision, people),
         roman=meetings.roman,
         history=audit.history(meeting),
     )
@@ -283,9 +339,9 @@ def meeting_move(meeting_id: int, target: str):
         abort(400)
     try:
         meetings.move(meeting, target, _me())
+        _commit()
     except meetings.MeetingError as error:
         return _fail(error, _back(meeting))
-    db.session.commit()
     flash(f"Статус: {meeting.status_label}.", "success")
     return redirect(_back(meeting), 303)
 
@@ -360,7 +416,8 @@ def decision_add(item_id: int):
         flash("Решение не добавлено. " + " ".join(messages), "danger")
         return redirect(target, 303)
     try:
-        deadline = parse_deadline(form.deadline.data) if form.verb.data == "assign" or form.deadline.data else None
+        wanted = form.verb.data == "assign" or form.deadline.data
+        deadline = meetings.read_deadline(form.deadline.data) if wanted else None
         meetings.add_decision(
             item,
             form.verb.data,

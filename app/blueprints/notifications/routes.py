@@ -10,7 +10,7 @@ from app.blueprints.listing import paginate
 from app.blueprints.notifications import bp
 from app.blueprints.notifications.forms import ReminderRuleForm
 from app.extensions import db
-from app.services import notifications, reminders
+from app.services import notifications, reminders, tasks
 
 
 def _me():
@@ -109,5 +109,5 @@ def settings():
     return render_template(
         "notifications/settings.html",
         form=form,
-        escalate_after=reminders.working_days_text(reminders.escalate_after()),
+        escalate_after=tasks.working_days_text(reminders.escalate_after()),
     )

@@ -10,16 +10,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.blueprints.listing import MAX_ID
 from app.forms import BaseForm, choices
 from app.models.tasks import PRIORITIES, TASK_SOURCES
-from app.services.tasks import MAX_COMMENT, MAX_RECURRENCE_DAYS, MY_ROLES, SORTS, STATUS_FILTERS
+from app.services.tasks import MAX_COMMENT, MAX_RECURRENCE_DAYS, MY_ROLES, STATUS_FILTERS, year_problem
 
 REQUIRED = "Обязательное поле."
 DATE_MESSAGE = "Дата должна быть в формате ДД.ММ.ГГГГ (или ГГГГ-ММ-ДД)."
 
 
 class RuDate(DateField):
-    """A date from <input type=date> (yyyy-mm-dd) or typed by hand (dd.mm.yyyy), with a Russian message."""
+    """A date from <input type=date> (yyyy-mm-dd) or typed by hand (dd.mm.yyyy), with a Russian message;
+    a year outside the task area's range (a typo such as 20266) is refused too."""
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y"])
@@ -30,6 +32,9 @@ class RuDate(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(DATE_MESSAGE) from error
+        if problem := year_problem(self.data):
+            self.data = None
+            raise ValueError(problem)
 
 
 class WholeNumber(IntegerField):
@@ -67,24 +72,12 @@ class TaskForm(BaseForm):
     group_task = False  # a shared parent of a group's tasks («Директорам ЦЗН …») has no responsible person
 
     def validate(self, extra_validators=None) -> bool:
+        """The task rules are the service's (`tasks._check`); only what the form itself asks for is checked here."""
         valid = super().validate(extra_validators)
-        if not self.group_task and not self.responsible_id.errors and not self.responsible_id.data:
-            self.responsible_id.errors = [*self.responsible_id.errors, "Выберите ответственного."]
-            valid = False
         if not self.due_on.errors and not self.due_on.data and not self.standing.data:
             self.due_on.errors = [*self.due_on.errors, "Укажите срок или отметьте «Постоянное поручение»."]
             valid = False
         return valid
-
-    def validate_recurrence_days(self, field):
-        if field.data and self.standing.data:
-            raise ValidationError("Постоянное поручение не повторяется: снимите отметку или очистите это поле.")
-        if field.data and not self.due_on.data:
-            raise ValidationError("Для повторяющегося поручения укажите срок первого исполнения.")
-
-    def validate_co_executors(self, field):
-        if self.responsible_id.data and self.responsible_id.data in (field.data or []):
-            raise ValidationError("Ответственный не может быть одновременно соисполнителем.")
 
 
 class CommentForm(BaseForm):
@@ -115,9 +108,17 @@ class MyFilters(_Filters):
     role = SelectField("Моя роль", choices=choices([("", "Все мои")] + list(MY_ROLES.items())), default="")
 
 
+ID_MESSAGE = "Выберите значение из списка."
+
+
 class TeamFilters(_Filters):
-    centre = SelectField("Центр", coerce=int, validators=[Optional()], validate_choice=False)
-    department = SelectField("Отдел", coerce=int, validators=[Optional()], validate_choice=False)
+    # any id in range is allowed (the scope limits what it finds); an absurd one is reported, never queried
+    centre = SelectField(
+        "Центр", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
+    )
+    department = SelectField(
+        "Отдел", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
+    )
     source = SelectField("Источник", choices=choices([("", "Любой")] + list(TASK_SOURCES.items())), default="")
     due_from = RuDate("Срок с", validators=[Optional()])
     due_to = RuDate("Срок по", validators=[Optional()])
@@ -125,7 +126,3 @@ class TeamFilters(_Filters):
     def validate_due_to(self, field):
         if field.data and self.due_from.data and field.data < self.due_from.data:
             raise ValidationError("Дата «по» не может быть раньше даты «с».")
-
-
-def sort_key(value: str | None, default: str = "deadline") -> str:
-    return value if value and value.lstrip("-") in SORTS else default

@@ -54,6 +54,9 @@ def _helpers():
 
     return {
         "days_left_label": tasks.days_left_label,
+        "days_text": tasks.days_text,
+        "plural": tasks.plural,
+        "is_group_parent": tasks.is_group_parent,
         "due_badge": due_badge,
         "status_badge": lambda task: STATUS_BADGES.get(task.status, "text-bg-light"),
         "my_roles": lambda task: [tasks.ROLE_NOUNS[r] for r in tasks.roles_of(current_user, task)],
@@ -138,8 +141,9 @@ def _team_filters() -> TeamFilters:
     centres = db.session.scalars(scoped(select(Centre), Centre, current_user, "task.manage").order_by(Centre.name))
     form.centre.choices = choices([(0, "Все центры")] + [(c.id, c.name) for c in centres])
     departments = scoped(select(Department), Department, current_user, "task.manage")
-    if form.centre.data:
-        departments = departments.where(Department.centre_id == form.centre.data)
+    centre_id = form.centre.data
+    if isinstance(centre_id, int) and 0 < centre_id <= MAX_ID:  # before validation: an absurd id is not queried
+        departments = departments.where(Department.centre_id == centre_id)
     departments = db.session.scalars(
         departments.join(Centre).options(contains_eager(Department.centre)).order_by(Centre.name, Department.name)
     )
@@ -368,6 +372,14 @@ def task(task_id: int):
     return _render_task(task, CommentForm(formdata=None))
 
 
+def _children(task: Task) -> list[Task]:
+    """A group parent's tasks with the people the page shows, in a few queries however many there are."""
+    if task.responsible_id is not None:
+        return list(task.children)
+    stmt = select(Task).where(Task.parent_id == task.id).order_by(Task.id)
+    return list(db.session.scalars(tasks.with_people(stmt)))
+
+
 def _render_task(task: Task, comment_form: CommentForm):
     parent = task.parent if task.parent is not None and can(current_user, "task.view", task.parent) else None
     return render_template(
@@ -375,11 +387,13 @@ def _render_task(task: Task, comment_form: CommentForm):
         task=task,
         moves=tasks.allowed_moves(current_user, task),
         manage=tasks.may_manage(current_user, task),
+        may_comment=can(current_user, "task.comment", task),
+        group_parent=tasks.is_group_parent(task),
         needs_evidence=tasks.needs_evidence(task),
         has_evidence=task.evidence_required and tasks.has_evidence(task),
         source=_source(task),
         parent=parent,
-        children=[c for c in task.children if can(current_user, "task.view", c)],
+        children=[c for c in _children(task) if can(current_user, "task.view", c)],
         comment_form=comment_form,
         history=audit.history(task),
     )
@@ -404,16 +418,20 @@ def move(task_id: int):
 @login_required
 def comment(task_id: int):
     task = get_or_404(Task, task_id, "task.view")
+    if not can(current_user, "task.comment", task):  # the task's people and managers; not a mere reader
+        abort(403)
     form = CommentForm()
     if form.validate_on_submit():
         tasks.add_comment(task, form.text.data, _me())
         db.session.commit()
         if wants_partial():
-            return render_template("tasks/_comments.html", task=task, comment_form=CommentForm(formdata=None))
+            return render_template(
+                "tasks/_comments.html", task=task, comment_form=CommentForm(formdata=None), may_comment=True
+            )
         flash("Комментарий добавлен.", "success")
         return redirect(url_for("tasks.task", task_id=task.id, _anchor="comments"), 303)
     if wants_partial():  # htmx swaps 200s only: the errors come back inside the section
-        return render_template("tasks/_comments.html", task=task, comment_form=form)
+        return render_template("tasks/_comments.html", task=task, comment_form=form, may_comment=True)
     return _render_task(task, form)
 
 
@@ -422,7 +440,7 @@ def comment(task_id: int):
 
 def _task_form(task: Task | None) -> TaskForm:
     form = TaskForm(obj=task)
-    form.group_task = task is not None and task.responsible_id is None and bool(task.children)
+    form.group_task = task is not None and tasks.is_group_parent(task)
     form.responsible_id.flags.required = not form.group_task
     on_task = set()
     if task is not None:
@@ -447,6 +465,12 @@ def _task_form(task: Task | None) -> TaskForm:
 
 def _deadline_problem(form: TaskForm, task: Task | None) -> str | None:
     return None if form.standing.data else tasks.due_problem(form.due_on.data, task)
+
+
+def _refused(form: TaskForm, error: tasks.TaskError) -> None:
+    """Show the service's refusal next to the field it is about (the title when it names none)."""
+    field = form._fields.get(error.field or "", form.title)
+    field.errors = [*field.errors, str(error)]
 
 
 def _values(form: TaskForm, task: Task | None) -> dict:
@@ -486,7 +510,7 @@ def new():
                 return redirect(url_for("tasks.task", task_id=task.id), 303)
             except tasks.TaskError as error:
                 db.session.rollback()
-                form.title.errors.append(str(error))
+                _refused(form, error)
     return render_template("tasks/task_form.html", form=form, task=None)
 
 
@@ -496,6 +520,11 @@ def edit(task_id: int):
     task = get_or_404(Task, task_id, "task.view")
     if not tasks.may_manage(current_user, task):
         abort(403)
+    try:
+        tasks.ensure_open(task)
+    except tasks.TaskClosed as error:
+        flash(str(error), "warning")
+        return redirect(url_for("tasks.task", task_id=task.id), 303)
     form = _task_form(task)
     if form.validate_on_submit():
         if problem := _deadline_problem(form, task):
@@ -509,5 +538,5 @@ def edit(task_id: int):
                 return redirect(url_for("tasks.task", task_id=task.id), 303)
             except tasks.TaskError as error:
                 db.session.rollback()
-                form.title.errors.append(str(error))
+                _refused(form, error)
     return render_template("tasks/task_form.html", form=form, task=task)
