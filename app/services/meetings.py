@@ -102,6 +102,26 @@ def set_member(group: WorkingGroup, user: User, role: str, position: str, on: da
     return member
 
 
+GROUP_FIELDS = ("name", "kind", "approved_by", "region_id", "centre_id")
+
+
+def save_group(group: WorkingGroup, values: dict, scope, actor) -> WorkingGroup:
+    """Create or change a working group in `scope` (a policy Scope); its meetings follow a move; audited."""
+    is_new = group.id is None
+    before = {} if is_new else audit.snapshot(group, GROUP_FIELDS)
+    for name, value in values.items():
+        setattr(group, name, value)
+    group.region_id, group.centre_id = scope.region_id, scope.centre_id
+    db.session.add(group)
+    db.session.flush()
+    old, new = audit.changed(before, audit.snapshot(group, GROUP_FIELDS))
+    if new:
+        audit.record("group.create" if is_new else "group.update", group, before=old or None, after=new, actor=actor)
+    if not is_new and {"region_id", "centre_id"} & set(new):
+        follow_group_scope(group, actor)
+    return group
+
+
 def follow_group_scope(group: WorkingGroup, actor) -> int:
     """Move the group's meetings to the group's region and centre (after the group itself moved).
 

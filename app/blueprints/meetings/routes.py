@@ -127,20 +127,12 @@ def group_edit(group_id: int | None = None):
         if scope is None or not can(current_user, "meeting.manage", scope):
             form.scope.errors.append("Выберите регион или центр из списка.")
         else:
-            is_new = group is None
-            group = group or WorkingGroup()
-            before = {} if is_new else audit.snapshot(group, ("name", "kind", "approved_by", "region_id", "centre_id"))
-            group.name, group.kind, group.approved_by = form.name.data, form.kind.data, form.approved_by.data
-            group.region_id, group.centre_id = scope.region_id, scope.centre_id
-            db.session.add(group)
-            db.session.flush()
-            old, new = audit.changed(
-                before, audit.snapshot(group, ("name", "kind", "approved_by", "region_id", "centre_id"))
+            group = meetings.save_group(
+                group or WorkingGroup(),
+                {"name": form.name.data, "kind": form.kind.data, "approved_by": form.approved_by.data},
+                scope,
+                _me(),
             )
-            if new:
-                audit.record("group.create" if is_new else "group.update", group, before=old or None, after=new)
-            if not is_new and ({"region_id", "centre_id"} & set(new)):
-                meetings.follow_group_scope(group, _me())  # a group's meetings move with it
             db.session.commit()
             flash("Рабочая группа сохранена.", "success")
             return redirect(url_for("meetings.group", group_id=group.id), 303)
