@@ -1,9 +1,11 @@
 """Template helpers: Russian formatting, navigation by role, masking, glossary terms."""
 
 from datetime import date, datetime
+from functools import lru_cache
 
+from babel import dates as babel_dates
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_datetime, format_decimal
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -61,7 +63,13 @@ def ru_date(value) -> str:
         return ""
     if isinstance(value, datetime):
         return format_datetime(value, "d MMMM y")
-    return format_date(value, "d MMMM y") if isinstance(value, date) else str(value)
+    return _ru_day(value) if isinstance(value, date) else str(value)
+
+
+@lru_cache(maxsize=4096)
+def _ru_day(day: date) -> str:
+    """A calendar date has no time zone: its Russian form depends on nothing else (lists show hundreds)."""
+    return babel_dates.format_date(day, "d MMMM y", locale="ru")
 
 
 def ru_datetime(value) -> str:
