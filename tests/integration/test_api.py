@@ -10,21 +10,10 @@ from app.extensions import db
 from app.models.api import ApiToken
 from app.models.audit import AuditEvent
 from app.services import api_tokens
+from tests.api_helpers import NOT_FOUND, bearer, get
 
 MISSING = "Требуется токен API: заголовок Authorization: Bearer <токен>."
 INVALID = "Токен API недействителен или отозван."
-NOT_FOUND = "Не найдено."
-
-
-def bearer(user) -> dict:
-    """An Authorization header with a fresh token of `user`."""
-    _, plain = api_tokens.issue(user, "Тест")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def get(client, path, headers=None, **query):
-    return client.get(BASE + path, headers=headers or {}, query_string=query)
 
 
 # ---- authentication -------------------------------------------------------------------------

@@ -4,35 +4,20 @@ from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from app.blueprints.api.openapi import BASE
 from app.extensions import db
-from app.models import org as org_models
 from app.models.audit import AuditEvent
 from app.models.meetings import Decision, Meeting, WorkingGroup
 from app.models.tasks import Task
-from app.services import api_tokens, meetings
+from app.services import meetings
 from app.services.calendar import parse_deadline
+from tests.api_helpers import NOT_FOUND, bearer, get, quick_passwords  # noqa: F401 (fixture)
 
-NOT_FOUND = "Не найдено."
 NOT_ALLOWED = "Этот адрес не принимает такой запрос."
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """These tests authenticate by token only: hash the factory's passwords cheaply."""
-    monkeypatch.setattr(org_models, "generate_password_hash", lambda p: generate_password_hash(p, "pbkdf2:sha256:1"))
-
-
-def bearer(user) -> dict:
-    _, plain = api_tokens.issue(user, "Тест")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def get(client, path, headers, **query):
-    return client.get(BASE + path, headers=headers, query_string=query)
+pytestmark = pytest.mark.usefixtures("quick_passwords")  # these tests authenticate by token only
 
 
 @pytest.fixture

@@ -4,33 +4,16 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
-from werkzeug.security import generate_password_hash
 
 from app.blueprints.api.openapi import BASE
 from app.extensions import db
-from app.models import org as org_models
 from app.models.audit import AuditEvent
 from app.models.base import today
 from app.models.tasks import Task, TaskComment, TaskParticipant
-from app.services import api_tokens, calendar, files, tasks
+from app.services import calendar, files, tasks
+from tests.api_helpers import NOT_FOUND, bearer, get, quick_passwords  # noqa: F401 (fixture)
 
-NOT_FOUND = "Не найдено."
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """These tests authenticate by token only: hash the factory's passwords cheaply."""
-    monkeypatch.setattr(org_models, "generate_password_hash", lambda p: generate_password_hash(p, "pbkdf2:sha256:1"))
-
-
-def bearer(user) -> dict:
-    _, plain = api_tokens.issue(user, "Тест")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def get(client, path, headers, **query):
-    return client.get(BASE + path, headers=headers, query_string=query)
+pytestmark = pytest.mark.usefixtures("quick_passwords")  # these tests authenticate by token only
 
 
 def working_day(days: int):
