@@ -1,6 +1,6 @@
 """Template helpers: Russian formatting, navigation by role, masking, glossary terms."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from babel import dates as babel_dates
@@ -9,7 +9,7 @@ from flask_babel import format_datetime, format_decimal
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from app.models.base import today
+from app.models.base import MOSCOW, today
 from app.services import audit
 from app.services.personal_data import shown, shown_label
 from app.services.policy import can
@@ -61,8 +61,8 @@ def ru_date(value) -> str:
     """«5 марта 2026»."""
     if not value:
         return ""
-    if isinstance(value, datetime):
-        return format_datetime(value, "d MMMM y")
+    if isinstance(value, datetime):  # naive UTC: the day it was in Moscow
+        return _ru_day(value.replace(tzinfo=UTC).astimezone(MOSCOW).date())
     return _ru_day(value) if isinstance(value, date) else str(value)
 
 

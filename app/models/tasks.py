@@ -36,6 +36,7 @@ class Task(SearchableMixin, ScopedMixin, TimestampMixin, db.Model):
         Index("ix_task_responsible_status", "responsible_id", "status"),
         Index("ix_task_centre_status_due", "centre_id", "status", "due_on"),
         Index("ix_task_status_due", "status", "due_on", "id"),  # lists and the board: by status, nearest first
+        Index("ix_task_status_completed", "status", "completed_on"),  # the board's recently done column
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

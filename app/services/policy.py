@@ -90,6 +90,18 @@ def with_branches(centre_ids: set[int]) -> set[int]:
     return result
 
 
+def _centres_of(region_ids: set[int], direct_centres: set[int]) -> set[int]:
+    """The centres of the regions plus the direct centres with their branches, asked once per request."""
+    cache = g.setdefault("_centres_of", {})
+    key = (frozenset(region_ids), frozenset(direct_centres))
+    if key not in cache:
+        centres = with_branches(direct_centres) if direct_centres else set()
+        if region_ids:
+            centres |= set(db.session.scalars(select(Centre.id).where(Centre.region_id.in_(region_ids))))
+        cache[key] = frozenset(centres)
+    return set(cache[key])
+
+
 def visibility(user, permission: str) -> Visibility:
     """Compute (once per request) the scope in which `user` holds `permission`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -110,9 +122,7 @@ def visibility(user, permission: str) -> Visibility:
         else:
             vis.region_ids.add(assignment.region_id)
     if not vis.everything:
-        vis.centre_ids = with_branches(direct_centres) if direct_centres else set()
-        if vis.region_ids:
-            vis.centre_ids |= set(db.session.scalars(select(Centre.id).where(Centre.region_id.in_(vis.region_ids))))
+        vis.centre_ids = _centres_of(vis.region_ids, direct_centres)
     cache[key] = vis
     return vis
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select, union
+from sqlalchemy import and_, case, exists, or_, select, union
 from sqlalchemy.orm import aliased, selectinload
 
 from app.extensions import db
@@ -62,7 +62,7 @@ MAX_COMMENT = 5000
 MAX_BULK = 500  # tasks one bulk reassignment may touch
 MAX_RECURRENCE_DAYS = 366
 RECENT_DONE_DAYS = 14  # the board's «Выполнена» column shows tasks closed this recently
-BOARD_COLUMN_LIMIT = 50
+BOARD_COLUMN_LIMIT = 20  # an overview: the list view is for going through more
 BOARD_COUNT_CAP = 999
 BOARD_STATUSES = ("new", "in_progress", "review", "done")
 GROUP_PARENT_FIXED = (
@@ -659,16 +659,21 @@ def sort(stmt, key: str | None, default: str = "deadline"):
     return stmt.order_by(*by, Task.id.desc() if desc else Task.id.asc()), key
 
 
-def with_people(stmt):
-    """Load the people and places a task list shows in a few queries, not one per row."""
-    return stmt.options(
-        selectinload(Task.responsible),
-        selectinload(Task.controller),
-        selectinload(Task.centre),
-        selectinload(Task.department),
-        selectinload(Task.participants),
-        selectinload(Task.children).load_only(Task.id, Task.parent_id),  # whether it is a group's parent
-    )
+def with_people(stmt, *also: str):
+    """Load the responsible person and centre a task list shows, and the relations named in `also`
+    ("controller", "department", "participants", "children": the last only to tell a group's
+    parent), in one query each rather than one per row.
+
+    Separate small queries, not joins: joining the tables into the list's query costs the
+    PostgreSQL planner more than the round trips; and a list loads only what it shows.
+    """
+    loaders = {
+        "controller": selectinload(Task.controller),
+        "department": selectinload(Task.department),
+        "participants": selectinload(Task.participants),
+        "children": selectinload(Task.children).load_only(Task.id, Task.parent_id),
+    }
+    return stmt.options(selectinload(Task.responsible), selectinload(Task.centre), *(loaders[name] for name in also))
 
 
 def roles_of(user, task: Task) -> list[str]:
@@ -709,23 +714,34 @@ class Column:
 
 
 def board(stmt, on: date | None = None, limit: int = BOARD_COLUMN_LIMIT) -> list[Column]:
-    """The board: open statuses, then tasks done in the last RECENT_DONE_DAYS days; cancelled ones are left out."""
+    """The board: open statuses, then tasks done in the last RECENT_DONE_DAYS days; cancelled ones are left out.
+
+    Each column reads its ids in order once (up to the count cap: that is its count too); the
+    shown cards of all columns are then loaded together with what a card needs.
+    """
     since = (on or today()) - timedelta(days=RECENT_DONE_DAYS)
-    columns = []
+    found = {}
     for status in BOARD_STATUSES:
         part = stmt.where(Task.status == status)
         if status == "done":
-            part = part.where(Task.completed_on >= since)
-        capped = part.order_by(None).with_only_columns(Task.id).limit(BOARD_COUNT_CAP + 1)
-        total = db.session.scalar(select(func.count()).select_from(capped.subquery()))
-        if status == "done":
-            ordered = part.order_by(Task.completed_on.desc(), Task.id.desc())
+            ordered = part.where(Task.completed_on >= since).order_by(Task.completed_on.desc(), Task.id.desc())
         else:
             ordered, _ = sort(part, "deadline")
-        tasks = db.session.scalars(with_people(ordered).limit(limit)).all() if total else []
-        label = TASK_STATUSES[status] + (" (последние 2 недели)" if status == "done" else "")
-        columns.append(Column(status, label, tasks, total))
-    return columns
+        found[status] = db.session.scalars(ordered.with_only_columns(Task.id).limit(BOARD_COUNT_CAP + 1)).all()
+    shown = [i for ids in found.values() for i in ids[:limit]]
+    cards = {}
+    if shown:
+        loaded = with_people(select(Task).where(Task.id.in_(shown)), "participants", "children")  # who may move a card
+        cards = {task.id: task for task in db.session.scalars(loaded)}
+    return [
+        Column(
+            status,
+            TASK_STATUSES[status] + (" (последние 2 недели)" if status == "done" else ""),
+            [cards[i] for i in ids[:limit]],
+            len(ids),
+        )
+        for status, ids in found.items()
+    ]
 
 
 # ---- export --------------------------------------------------------------------------------
@@ -752,7 +768,7 @@ EXPORT_HEADERS = [
 def export_rows(stmt, on: date | None = None):
     """Rows of the filtered list for CSV and XLSX: plain values, dates as dates; names as short names."""
     on = on or today()
-    stmt = with_people(stmt).limit(MAX_EXPORT)
+    stmt = with_people(stmt, "controller", "department").limit(MAX_EXPORT)
     for task in db.session.scalars(stmt):
         yield [
             task.id,

@@ -717,3 +717,20 @@ def test_a_group_parents_page_loads_its_children_in_a_constant_number_of_queries
     assert queries() == few
     page = html(client.get(f"/tasks/{parent.id}"))
     assert "Общее поручение группы: оно закрывается само" in page and "Взять в работу" not in page
+
+
+def test_long_lists_stop_counting_at_the_cap(app, client, login, w, monkeypatch):
+    """A region's whole list is not counted exactly: past the cap the page says «более N» and still pages."""
+    from app.blueprints import listing
+
+    for n in range(5):
+        new_task(w, f"Поручение {n}")
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    app.config["PER_PAGE"] = 2
+    login(w["lead"])
+    first = html(client.get("/tasks/team"))
+    assert "Найдено поручений: более 3" in first and "Всего: более 3" in first
+    assert "?page=2" in first
+    # further on, counting reaches past the page shown
+    third = html(client.get("/tasks/team?page=3"))
+    assert "Найдено поручений: 5" in third and "Поручение" in third

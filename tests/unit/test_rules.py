@@ -18,6 +18,7 @@ def test_russian_dates_and_numbers(app):
         assert ru_datetime(datetime(2026, 3, 5, 9, 0)) == "5 марта 2026, 12:00"  # stored UTC, shown in Moscow
         assert ru_number(1234.5).replace("\xa0", " ") == "1 234,5"
         assert ru_date(None) == ""
+        assert ru_date(datetime(2026, 3, 5, 22, 30)) == "6 марта 2026"  # 01:30 in Moscow: already the 6th
 
 
 def test_normalise_folds_case_and_yo():

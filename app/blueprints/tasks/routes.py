@@ -10,7 +10,6 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 
 from app.blueprints.admin.routes_system import csv_cell
 from app.blueprints.htmx import render, wants_partial
@@ -119,7 +118,7 @@ def _my_query(form: MyFilters, with_status: bool = True):
 def mine():
     form = _my_filters()
     stmt, sort = tasks.sort(_my_query(form), request.args.get("sort"))
-    page = paginate(tasks.with_people(stmt))
+    page = paginate(tasks.with_people(stmt, "participants"))  # «Моя роль»
     args = _args(MY_FILTERS)
     return render(
         "tasks/mine.html",
@@ -138,17 +137,19 @@ def mine():
 
 def _team_filters() -> TeamFilters:
     form = TeamFilters(formdata=request.args)
-    centres = db.session.scalars(scoped(select(Centre), Centre, current_user, "task.manage").order_by(Centre.name))
-    form.centre.choices = choices([(0, "Все центры")] + [(c.id, c.name) for c in centres])
-    departments = scoped(select(Department), Department, current_user, "task.manage")
+    centres = db.session.execute(
+        scoped(select(Centre.id, Centre.name), Centre, current_user, "task.manage").order_by(Centre.name)
+    )
+    form.centre.choices = choices([(0, "Все центры")] + [tuple(row) for row in centres])
+    departments = scoped(select(Department.id, Centre.name, Department.name), Department, current_user, "task.manage")
     centre_id = form.centre.data
     if isinstance(centre_id, int) and 0 < centre_id <= MAX_ID:  # before validation: an absurd id is not queried
         departments = departments.where(Department.centre_id == centre_id)
-    departments = db.session.scalars(
-        departments.join(Centre).options(contains_eager(Department.centre)).order_by(Centre.name, Department.name)
+    departments = db.session.execute(
+        departments.join(Centre, Department.centre_id == Centre.id).order_by(Centre.name, Department.name)
     )
     form.department.choices = choices(
-        [(0, "Все отделы")] + [(d.id, f"{d.centre.name} / {d.name}") for d in departments]
+        [(0, "Все отделы")] + [(d_id, f"{centre} / {name}") for d_id, centre, name in departments]
     )
     form.validate()
     return form
@@ -170,7 +171,7 @@ def _team_query(form: TeamFilters, with_status: bool = True):
 
 def _render_team(form: TeamFilters, status: int = 200):
     stmt, sort = tasks.sort(_team_query(form), request.args.get("sort"))
-    page = paginate(tasks.with_people(stmt))
+    page = paginate(tasks.with_people(stmt, "department", "children"))  # group parents cannot be ticked
     args = _args(TEAM_FILTERS)
     return (
         render(
@@ -334,7 +335,11 @@ def board():
         stmt, args = _my_query(form, with_status=False), _args(MY_FILTERS)
     args.pop("status", None)
     columns = tasks.board(stmt)
-    moves = {task.id: tasks.allowed_moves(current_user, task) for column in columns for task in column.tasks}
+    moves = {  # cancelling is done on the task's page, not from a card
+        task.id: [move for move in tasks.allowed_moves(current_user, task) if move[0] != "cancelled"]
+        for column in columns
+        for task in column.tasks
+    }
     return render(
         "tasks/board.html",
         "tasks/_board.html",
@@ -377,7 +382,7 @@ def _children(task: Task) -> list[Task]:
     if task.responsible_id is not None:
         return list(task.children)
     stmt = select(Task).where(Task.parent_id == task.id).order_by(Task.id)
-    return list(db.session.scalars(tasks.with_people(stmt)))
+    return list(db.session.scalars(tasks.with_people(stmt, "participants")))  # who may view each
 
 
 def _render_task(task: Task, comment_form: CommentForm):
