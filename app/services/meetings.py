@@ -343,6 +343,7 @@ def move(meeting: Meeting, target: str, actor, on: date | None = None) -> Meetin
         _sign(meeting, actor, on or today())
     audit.record("meeting.status", meeting, actor=actor, before={"status": before}, after={"status": target})
     if target == "scheduled" and before == "draft":
+        ensure_control_item(meeting, actor)  # a поручение may have been reopened since the draft was made
         ical.invite(meeting, actor)  # e-mail with an .ics, sent after the commit
     elif target == "draft":
         ical.cancel(meeting, actor)
@@ -405,6 +406,11 @@ def _sign(meeting: Meeting, actor, on: date) -> None:
                 except tasks.TaskError as error:
                     problem = f"поручение по решению {decision.number} не создано: {error}"
                     raise MeetingError(f"Протокол не подписан: {problem}") from None
+    later = select(Meeting).where(
+        Meeting.group_id == meeting.group_id, Meeting.starts_at > meeting.starts_at, Meeting.status != "signed"
+    )
+    for other in db.session.scalars(later):  # its поручения are now open: the next meetings control them
+        ensure_control_item(other, actor)
 
 
 def start_correction(meeting: Meeting, reason: str, actor) -> Meeting:
@@ -484,6 +490,7 @@ def add_item(meeting: Meeting, title: str, speakers: str, planned_minutes: int |
 def ensure_control_item(meeting: Meeting, actor=None) -> bool:
     """Open the agenda with «Контроль исполнения ранее принятых решений» when earlier поручения are
     open and the item is missing (they may have appeared after the draft was made); True if added.
+    Called when an earlier protocol is signed and when the meeting is scheduled, never on a page view.
 
     Never for a protocol that has been signed: renumbering its items would renumber its decisions.
     """

@@ -348,28 +348,38 @@ def test_control_item_is_added_when_earlier_assignments_open_after_the_draft(wor
     later_item = _item(client, later, "О ходе пилота")
     _decide(client, later_item, verb="note", text="информацию")
     assert not any(i.is_control for i in later.items)  # nothing open yet: the first is not signed
-    _sign(client, first)
+    _sign(client, first)  # its поручение opens: the later draft now controls it
 
-    # someone who only reads does not change the meeting
-    client.post("/logout")
-    login(world["employee"])
-    assert client.get(f"/meetings/{later.id}").status_code == 200
-    db.session.expire_all()
-    assert [i.title for i in later.items] == ["О ходе пилота"]
-    client.post("/logout")
-
-    login(world["secretary"])
-    page = client.get(f"/meetings/{later.id}").get_data(as_text=True)
     db.session.expire_all()
     assert [(i.position, i.is_control) for i in later.items] == [(1, True), (2, False)]
     assert later.items[1].decisions[0].number == "2.1"
+    page = client.get(f"/meetings/{later.id}").get_data(as_text=True)
     assert "Контроль исполнения ранее принятых решений" in page and "издать приказы" in page
+    assert "I. Контроль исполнения ранее принятых решений" in meetings.protocol_text(later)
+    assert not meetings.ensure_control_item(later)  # once
+    assert not meetings.ensure_control_item(first)  # a signed protocol is never renumbered
+
+
+def test_a_reopened_assignment_is_controlled_from_scheduling_not_from_a_page_view(world, login, client):
+    login(world["secretary"])
+    first = _new(client, world["group"], "2021-08-05T10:00")
+    _assign(client, _item(client, first), [world["director"]], text="издать приказы")
+    _sign(client, first)
+    task = db.session.scalars(select(Task).where(Task.source_type == "decision")).one()
+    for target in ("in_progress", "done"):
+        tasks.move(task, target, world["secretary"])
+    db.session.commit()
+    later = _new(client, world["group"], "2021-09-03T10:00")
+    assert not later.items  # nothing open when the draft was made
+    tasks.move(task, "in_progress", world["secretary"])  # reopened
+    db.session.commit()
+
     client.get(f"/meetings/{later.id}")
     db.session.expire_all()
-    assert len(later.items) == 2  # once
-    assert "I. Контроль исполнения ранее принятых решений" in meetings.protocol_text(later)
-    # a signed protocol is never renumbered
-    assert not meetings.ensure_control_item(first)
+    assert not later.items  # a page view writes nothing
+    _move(client, later, "scheduled")
+    db.session.expire_all()
+    assert later.status == "scheduled" and [i.is_control for i in later.items] == [True]
 
 
 # ---- 9. the protocol's words ------------------------------------------------------------------------

@@ -283,8 +283,6 @@ def meeting_edit(meeting_id: int):
 def meeting(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id, "meeting.view")
     manage = can(current_user, "meeting.manage", meeting) and not meeting.is_signed
-    if manage and meetings.ensure_control_item(meeting, _me()):
-        db.session.commit()  # earlier поручения became open after this draft was made
     db.session.scalars(  # agenda, decisions and attendance in three queries, not one per item
         select(Meeting)
         .where(Meeting.id == meeting.id)
