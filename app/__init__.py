@@ -96,12 +96,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.admin import bp as admin_bp
     from app.blueprints.api import bp as api_bp
     from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.dashboard import bp as dashboard_bp
+    from app.blueprints.documents import bp as documents_bp
     from app.blueprints.files import bp as files_bp
     from app.blueprints.ical import bp as ical_bp
     from app.blueprints.jobs import bp as jobs_bp
     from app.blueprints.main import bp as main_bp
     from app.blueprints.meetings import bp as meetings_bp
     from app.blueprints.notifications import bp as notifications_bp
+    from app.blueprints.reports import bp as reports_bp
+    from app.blueprints.roadmap import bp as roadmap_bp
     from app.blueprints.tasks import bp as tasks_bp
 
     for bp in (
@@ -115,6 +119,10 @@ def _register_blueprints(app: Flask) -> None:
         tasks_bp,
         notifications_bp,
         ical_bp,
+        roadmap_bp,
+        documents_bp,
+        reports_bp,
+        dashboard_bp,
     ):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -3,6 +3,7 @@
 from app.models.api import ApiToken
 from app.models.audit import AuditEvent
 from app.models.calendar import CalendarOverride
+from app.models.documents import Approval, Document, DocumentRecipient
 from app.models.files import Attachment
 from app.models.ical import IcalFeedToken  # noqa: F401
 from app.models.jobs import JobRun
@@ -19,9 +20,31 @@ from app.models.org import (
     Setting,
     User,
 )
+from app.models.reports import PilotReport, ReportRow, Submission, SubmissionEvent
+from app.models.roadmap import (
+    Roadmap,
+    RoadmapBlock,
+    RoadmapEvidence,
+    RoadmapItem,
+    RoadmapItemDepartment,
+    RoadmapItemPerson,
+)
 from app.models.tasks import Task, TaskComment, TaskParticipant
 
 __all__ = [
+    "Approval",
+    "Document",
+    "DocumentRecipient",
+    "PilotReport",
+    "ReportRow",
+    "Submission",
+    "SubmissionEvent",
+    "Roadmap",
+    "RoadmapBlock",
+    "RoadmapEvidence",
+    "RoadmapItem",
+    "RoadmapItemDepartment",
+    "RoadmapItemPerson",
     "AgendaItem",
     "Attendance",
     "Decision",

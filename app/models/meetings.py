@@ -195,6 +195,9 @@ class Decision(db.Model):
     deadline: Mapped[dict | None] = mapped_column(JSON)  # calendar.Deadline.to_json()
     evidence_required: Mapped[bool] = mapped_column(Boolean, default=False)
     artefact: Mapped[str] = mapped_column(String(500), default="")  # what «утвердить» / «согласовать» approves
+    # the same as a record when it is one (artefacts.RECORDS); for «поручить», what the task delivers
+    artefact_kind: Mapped[str] = mapped_column(String(30), default="")
+    artefact_id: Mapped[int | None]
 
     item: Mapped[AgendaItem] = relationship(back_populates="decisions")
 

@@ -89,9 +89,10 @@ def _group(region: Region, people: dict[str, User], actor: User) -> WorkingGroup
 def _meeting(group: WorkingGroup, data: dict, people: dict[str, User], chair: User, secretary: User):
     """One protocol from draft to signed on its date; returns [(Decision, its data)]."""
     meeting = meetings.create(group, data["starts_at"], data["place"], "", secretary, number=data["number"])
-    # create() opens with «Контроль исполнения ранее принятых решений» when earlier поручения are open
-    # (the standing control of 05.08 always is); the source protocols have no such item, and keeping it
-    # would shift the source's item numbers, so the demo drops it from the draft.
+    meetings.move(meeting, "scheduled", secretary)
+    # create() and scheduling open with «Контроль исполнения ранее принятых решений» when earlier
+    # поручения are open (the standing control of 05.08 always is); the source protocols have no such
+    # item, and keeping it would shift the source's item numbers, so the demo drops it before the agenda.
     for item in [i for i in meeting.items if i.is_control]:
         meeting.items.remove(item)
     db.session.flush()
@@ -128,7 +129,7 @@ def _meeting(group: WorkingGroup, data: dict, people: dict[str, User], chair: Us
             )
             decisions.append((decision, spec))
 
-    for target in ("scheduled", "held", "circulated"):
+    for target in ("held", "circulated"):
         meetings.move(meeting, target, secretary)
     # Signed by the chair on the meeting's date: the tasks' deadlines are resolved from it.
     day = data["starts_at"].date()

@@ -28,9 +28,11 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.base import utcnow
+from app.models.documents import Document
 from app.models.files import Attachment
 from app.models.meetings import Meeting
 from app.models.org import Centre, Department, Region
+from app.models.roadmap import RoadmapItem
 from app.models.tasks import Task
 from app.services import audit
 
@@ -41,6 +43,8 @@ OWNER_TYPES: dict[str, type] = {
     "Department": Department,
     "Meeting": Meeting,
     "Task": Task,
+    "Document": Document,  # the signed scan
+    "RoadmapItem": RoadmapItem,  # evidence of the fact
 }
 
 MAX_URL_LENGTH = 2000

@@ -14,7 +14,10 @@ class JobKind(NamedTuple):
     function: str  # dotted path of a @tracked_job function, so a stranded run can be enqueued again
 
 
-JOB_KINDS = {"demo": JobKind("Демонстрационная задача", "app.jobs.demo.count_steps")}
+JOB_KINDS = {
+    "demo": JobKind("Демонстрационная задача", "app.jobs.demo.count_steps"),
+    "report_package": JobKind("Пакет отчёта для ФЦК", "app.jobs.reports.build_package"),
+}
 
 
 def job_function(kind: str):

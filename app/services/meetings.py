@@ -26,7 +26,7 @@ from app.models.meetings import (
 )
 from app.models.org import User
 from app.models.tasks import OPEN_STATUSES, Task
-from app.services import audit, ical, tasks
+from app.services import artefacts, audit, documents, ical, tasks
 from app.services.calendar import Deadline, parse_deadline
 
 CONTROL_TITLE = "Контроль исполнения ранее принятых решений"
@@ -411,6 +411,7 @@ def _sign(meeting: Meeting, actor, on: date) -> None:
     )
     for other in db.session.scalars(later):  # its поручения are now open: the next meetings control them
         ensure_control_item(other, actor)
+    documents.protocol_signed(meeting, actor)  # registered; what it approves is approved
 
 
 def start_correction(meeting: Meeting, reason: str, actor) -> Meeting:
@@ -525,8 +526,13 @@ def add_decision(
     deadline: Deadline | None = None,
     evidence_required=False,
     artefact="",
+    artefact_ref: artefacts.Ref | None = None,
 ) -> Decision:
-    """A numbered decision; «поручить» needs responsible people and a deadline."""
+    """A numbered decision; «поручить» needs responsible people and a deadline.
+
+    `artefact_ref`: the record «утвердить» / «согласовать» approves (approved when the protocol is
+    signed), or what a «поручить» must deliver; its title stands in for an empty `artefact`.
+    """
     ensure_editable(item.meeting)
     if verb not in DECISION_VERBS:
         raise MeetingError("Выберите вид решения из списка.")
@@ -538,6 +544,10 @@ def add_decision(
         raise MeetingError("Для поручения укажите ответственных.")
     if verb == "assign" and deadline is None:
         raise MeetingError("Для поручения укажите срок.")
+    if artefact_ref is not None and artefact_ref.id is not None and artefacts.load(*artefact_ref) is None:
+        raise MeetingError("Утверждаемый документ не найден.")
+    if artefact_ref is not None and not artefact.strip():
+        artefact = artefacts.title(*artefact_ref)
     decision = Decision(
         verb=verb,
         text=text.strip(),
@@ -545,7 +555,9 @@ def add_decision(
         addressee=addressee.strip(),
         deadline=deadline.to_json() if deadline else None,
         evidence_required=evidence_required,
-        artefact=artefact.strip(),
+        artefact=artefact.strip()[:500],
+        artefact_kind=artefact_ref.kind if artefact_ref else "",
+        artefact_id=artefact_ref.id if artefact_ref else None,
         position=max((d.position for d in item.decisions), default=0) + 1,
     )
     item.decisions.append(decision)

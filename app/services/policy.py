@@ -14,14 +14,26 @@ from sqlalchemy import false, or_, select
 
 from app.extensions import db
 from app.models.base import today
+from app.models.documents import Document
 from app.models.meetings import Meeting
 from app.models.org import Centre, Region, User
+from app.models.roadmap import RoadmapItem
 from app.models.tasks import Task
 
-_READ = {"org.view", "user.view", "attachment.view", "meeting.view", "task.view"}
+_READ = {
+    "org.view",
+    "user.view",
+    "attachment.view",
+    "meeting.view",
+    "task.view",
+    "roadmap.view",
+    "document.view",
+    "report.view",
+}
 _STAFF = _READ | {"attachment.manage"}
 _TASKS = {"task.manage", "task.comment"}
 _MEETINGS = {"meeting.manage"} | _TASKS
+_PROGRAMME = {"roadmap.manage", "document.manage", "report.manage"}  # the pilot's plan, register and report
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     "admin": _STAFF
@@ -38,13 +50,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "settings.manage",
         "import.run",
     }
-    | _MEETINGS,
-    "federal_coordinator": _READ | {"audit.view", "job.view", "job.run"},
+    | _MEETINGS
+    | _PROGRAMME
+    | {"report.review", "dashboard.view"},
+    "federal_coordinator": _READ | {"audit.view", "job.view", "job.run", "report.review", "dashboard.view"},
     "expert": _READ,
     "observer": _READ,
-    "director": _STAFF | _MEETINGS | {"personal.view", "audit.view", "job.view", "job.run"},
-    "group_head": _STAFF | _MEETINGS | {"job.view"},
-    "secretary": _STAFF | _MEETINGS | {"job.view"},
+    "director": _STAFF
+    | _MEETINGS
+    | _PROGRAMME
+    | {"personal.view", "audit.view", "job.view", "job.run", "dashboard.view"},
+    "group_head": _STAFF | _MEETINGS | _PROGRAMME | {"job.view", "dashboard.view"},
+    "secretary": _STAFF | _MEETINGS | _PROGRAMME | {"job.view"},
     "team_lead": _STAFF | _TASKS,
     "quality_officer": _STAFF | _TASKS,
     "responsible_employee": _STAFF,
@@ -184,6 +201,9 @@ _OBJECT_RULES = {
     ),
     # evidence on a task changes only while it is open, by those who manage tasks
     ("attachment.manage", Task): lambda user, task: task.is_open and can(user, "task.manage", task),
+    # a document's scan and an item's evidence, by those who keep the register and the roadmap
+    ("attachment.manage", Document): lambda user, document: can(user, "document.manage", document),
+    ("attachment.manage", RoadmapItem): lambda user, item: can(user, "roadmap.manage", item),
 }
 
 # Rights a person has on a record because of their part in it, whatever their role's scope:
@@ -198,6 +218,9 @@ _OBJECT_GRANTS = {
     ("attachment.manage", Task): lambda user, task: task.is_open and (_works_on(user, task) or _manages(user, task)),
     ("meeting.view", Meeting): lambda user, meeting: user.id in _meeting_people(meeting),
     ("attachment.view", Meeting): lambda user, meeting: user.id in _meeting_people(meeting),
+    # a document sent to someone for acknowledgement is theirs to read
+    ("document.view", Document): lambda user, document: any(r.user_id == user.id for r in document.recipients),
+    ("attachment.view", Document): lambda user, document: any(r.user_id == user.id for r in document.recipients),
 }
 
 

@@ -96,6 +96,7 @@ class DecisionForm(BaseForm):
     )
     evidence_required = BooleanField("Нужны подтверждающие материалы (фото, скриншоты)")
     artefact = StringField("Что утверждается или согласуется", validators=[Length(max=500)])
+    artefact_ref = SelectField("Документ или результат", choices=[], default="")
     submit = SubmitField("Добавить решение")
 
 

@@ -33,7 +33,7 @@ from app.models.meetings import (
     WorkingGroup,
 )
 from app.models.org import Centre, Region, User
-from app.services import audit, meetings, org, protocol_docx
+from app.services import artefacts, audit, meetings, org, protocol_docx
 from app.services.calendar import DeadlineError
 from app.services.personal_data import mask, may_see, shown
 from app.services.policy import Scope, can, get_or_404, permission_required, scoped
@@ -294,6 +294,7 @@ def meeting(meeting_id: int):
     people = meetings.people_of(d for item in meeting.items for d in item.decisions)
     decision_form = DecisionForm(formdata=None)
     decision_form.assignee_ids.choices = [c for c in _people(meeting) if c.value != 0]
+    decision_form.artefact_ref.choices = artefacts.choices(current_user, meeting.region_id) if manage else []
     moves = meetings.allowed_moves(meeting) if can(current_user, "meeting.manage", meeting) else []
     return render_template(
         "meetings/meeting.html",
@@ -400,6 +401,7 @@ def decision_add(item_id: int):
     item = _item_or_404(item_id)
     form = DecisionForm()
     form.assignee_ids.choices = [c for c in _people(item.meeting) if c.value != 0]
+    form.artefact_ref.choices = artefacts.choices(current_user, item.meeting.region_id)
     target = _back(item.meeting, f"item-{item.id}")
     if not form.validate_on_submit():
         messages = [f"{getattr(form, name).label.text}: {' '.join(errors)}" for name, errors in form.errors.items()]
@@ -418,6 +420,7 @@ def decision_add(item_id: int):
             deadline=deadline,
             evidence_required=form.evidence_required.data,
             artefact=form.artefact.data,
+            artefact_ref=artefacts.parse(form.artefact_ref.data),
         )
     except (meetings.MeetingError, DeadlineError) as error:
         return _fail(error, target)

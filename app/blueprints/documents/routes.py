@@ -1,0 +1,3 @@
+"""Routes of the documents area."""
+
+from app.blueprints.documents import bp  # noqa: F401
