@@ -101,8 +101,20 @@ def permission(kind: str) -> str | None:
 def choices(user, region_id: int | None, limit: int = 200) -> list[tuple[str, str]]:
     """Options for «what is approved / delivered»: every kind by name, then the region's roadmaps and
     documents the user may see, as "kind" or "kind:id" values (`parse`)."""
-    options = [("", "—")]
-    options += [(kind, f"{label} (без ссылки на запись)") for kind, label in ARTEFACT_KINDS.items()]
+    kinds = [(kind, f"{label} (без ссылки на запись)") for kind, label in ARTEFACT_KINDS.items()]
+    return [("", "—"), *kinds, *records(user, region_id, limit=limit)]
+
+
+def records(user, region_id: int | None, protocols: bool = False, limit: int = 200) -> list[tuple[str, str]]:
+    """The region's roadmaps and documents (and, if asked, signed protocols) the user may see, newest
+    first, as "kind:id" options."""
+    options = []
+    if protocols:
+        meetings = scoped(select(Meeting), Meeting, user, "meeting.view").where(
+            Meeting.region_id == region_id, Meeting.status == "signed"
+        )
+        for meeting in db.session.scalars(meetings.order_by(Meeting.starts_at.desc()).limit(limit)):
+            options.append((f"protocol:{meeting.id}", protocol_title(meeting)))
     roadmaps = scoped(select(Roadmap), Roadmap, user, "roadmap.view").where(Roadmap.region_id == region_id)
     for roadmap in db.session.scalars(roadmaps.order_by(Roadmap.id.desc()).limit(limit)):
         options.append((f"roadmap:{roadmap.id}", title("roadmap", roadmap.id)))

@@ -366,6 +366,19 @@ def add_evidence(item: RoadmapItem, kind: str, artefact_id: int, actor) -> Roadm
     return evidence
 
 
+def remove_evidence(evidence: RoadmapEvidence, actor) -> None:
+    item = db.session.get(RoadmapItem, evidence.item_id)
+    audit.record(
+        "roadmap.evidence",
+        item.roadmap,
+        before={"item": item.number, "evidence": artefacts.title(evidence.artefact_kind, evidence.artefact_id)},
+        actor=actor,
+        label=item.roadmap.title,
+    )
+    item.evidence.remove(evidence)
+    db.session.flush()
+
+
 # ---- templates ------------------------------------------------------------------------------
 
 

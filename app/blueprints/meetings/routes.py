@@ -20,6 +20,7 @@ from app.blueprints.meetings.forms import (
     MemberForm,
     MoveForm,
 )
+from app.blueprints.scopes import scope_choices, scope_of, scope_value
 from app.extensions import db
 from app.forms import choices
 from app.models.base import today
@@ -32,11 +33,11 @@ from app.models.meetings import (
     Meeting,
     WorkingGroup,
 )
-from app.models.org import Centre, Region, User
+from app.models.org import User
 from app.services import artefacts, audit, meetings, org, protocol_docx
 from app.services.calendar import DeadlineError
 from app.services.personal_data import mask, may_see, shown
-from app.services.policy import Scope, can, get_or_404, permission_required, scoped
+from app.services.policy import can, get_or_404, permission_required, scoped
 
 
 def _me():
@@ -93,37 +94,17 @@ def groups():
     return render("meetings/groups.html", "meetings/_groups.html", page=paginate(stmt), q=q)
 
 
-def _scope_choices() -> list:
-    regions = scoped(select(Region), Region, current_user, "meeting.manage").order_by(Region.name)
-    centres = scoped(select(Centre), Centre, current_user, "meeting.manage").order_by(Centre.name)
-    return choices(
-        [(f"region:{r.id}", r.name) for r in db.session.scalars(regions)]
-        + [(f"centre:{c.id}", f"{c.name} ({c.region.name})") for c in db.session.scalars(centres)]
-    )
-
-
-def _scope_of(value: str) -> Scope | None:
-    kind, _, raw = (value or "").partition(":")
-    if not raw.isdigit():
-        return None
-    if kind == "region" and (region := db.session.get(Region, int(raw))):
-        return Scope(region.id, None)
-    if kind == "centre" and (centre := db.session.get(Centre, int(raw))):
-        return Scope(centre.region_id, centre.id)
-    return None
-
-
 @bp.route("/groups/new", methods=["GET", "POST"])
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
 @permission_required("meeting.manage")
 def group_edit(group_id: int | None = None):
     group = get_or_404(WorkingGroup, group_id, "meeting.manage") if group_id else None
     form = GroupForm(obj=group)
-    form.scope.choices = _scope_choices()
+    form.scope.choices = scope_choices(current_user, "meeting.manage")
     if request.method == "GET" and group is not None:
-        form.scope.data = f"centre:{group.centre_id}" if group.centre_id else f"region:{group.region_id}"
+        form.scope.data = scope_value(group)
     if form.validate_on_submit():
-        scope = _scope_of(form.scope.data)
+        scope = scope_of(form.scope.data)
         if scope is None or not can(current_user, "meeting.manage", scope):
             form.scope.errors.append("Выберите регион или центр из списка.")
         else:

@@ -1,0 +1,35 @@
+"""Choosing where a new record belongs: a region or a centre the user may act on, as one select."""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.forms import choices
+from app.models.org import Centre, Region
+from app.services.policy import Scope, scoped
+
+
+def scope_choices(user, permission: str) -> list:
+    """«region:ID» and «centre:ID» options for the regions and centres where `user` holds `permission`."""
+    regions = scoped(select(Region), Region, user, permission).order_by(Region.name)
+    centres = scoped(select(Centre), Centre, user, permission).order_by(Centre.name)
+    return choices(
+        [(f"region:{r.id}", r.name) for r in db.session.scalars(regions)]
+        + [(f"centre:{c.id}", f"{c.name} ({c.region.name})") for c in db.session.scalars(centres)]
+    )
+
+
+def scope_of(value: str | None) -> Scope | None:
+    """The scope an option names, or None for a malformed or missing one (the caller still checks `can`)."""
+    kind, _, raw = (value or "").partition(":")
+    if not raw.isdigit() or len(raw) > 10:
+        return None
+    if kind == "region" and (region := db.session.get(Region, int(raw))):
+        return Scope(region.id, None)
+    if kind == "centre" and (centre := db.session.get(Centre, int(raw))):
+        return Scope(centre.region_id, centre.id)
+    return None
+
+
+def scope_value(record) -> str:
+    """The option naming a record's own scope."""
+    return f"centre:{record.centre_id}" if record.centre_id else f"region:{record.region_id}"
