@@ -293,6 +293,7 @@ def meeting(meeting_id: int):
         move_form=MoveForm(formdata=None),
         control=meetings.open_assignments(meeting.group, before=meeting),
         decision_line=lambda decision: meetings.decision_line(decision, people),
+        artefact_url=artefacts.url,
         assignees_label=lambda decision: meetings.assignees_label(decision, people),
         roman=meetings.roman,
         history=audit.history(meeting),
