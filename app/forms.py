@@ -1,10 +1,13 @@
 """Form base class: Russian WTForms messages and the shared password rule."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, StringField, TextAreaField
+from wtforms import DateField, EmailField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from app.models.base import year_problem
+
 MIN_PASSWORD_LENGTH = 10
+DATE_MESSAGE = "Дата должна быть в формате ДД.ММ.ГГГГ (или ГГГГ-ММ-ДД)."
 
 
 def _strip(value):
@@ -38,3 +41,21 @@ def strong_password(form, field) -> None:
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class RuDate(DateField):
+    """A date from <input type=date> (yyyy-mm-dd) or typed by hand (dd.mm.yyyy), with a Russian message;
+    a year outside the plausible range (a typo such as 20266) is refused too."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y"])
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(DATE_MESSAGE) from error
+        if problem := year_problem(self.data):
+            self.data = None
+            raise ValueError(problem)

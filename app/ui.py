@@ -18,10 +18,15 @@ from app.services.terms import TERMS
 NAVIGATION = [
     # (label, endpoint, permission or None for every signed-in user, group or None)
     ("Главная", "main.home", None, None),
+    ("Экран руководителя", "dashboard.index", "dashboard.view", None),
     ("Мои задачи", "tasks.mine", None, None),
     ("Задачи команды", "tasks.team", "task.manage", None),
     ("Рабочие группы", "meetings.groups", "meeting.view", "Рабочая группа"),
     ("Заседания", "meetings.index", "meeting.view", "Рабочая группа"),
+    ("Дорожные карты", "roadmap.index", "roadmap.view", "Пилотный проект"),
+    ("Документы", "documents.index", "document.view", "Пилотный проект"),
+    ("Отчёты для ФЦК", "reports.index", "report.view", "Пилотный проект"),
+    ("Материалы регионов", "reports.federal", "report.review", "Пилотный проект"),
     ("Регионы", "admin.regions", "org.view", None),
     ("Центры", "admin.centres", "org.view", None),
     ("Сотрудники", "admin.users", "user.view", None),

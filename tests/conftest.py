@@ -34,12 +34,8 @@ def make_test_app(**overrides):
     os.environ["REDIS_URL"] = TEST_REDIS_URL
     os.environ["RQ_QUEUE"] = RUN_TAG
     os.environ["RATELIMIT_KEY_PREFIX"] = RUN_TAG
-    config = {
-        "ENV": "testing",
-        "WTF_CSRF_ENABLED": False,
-        "FILE_STORAGE_DIR": str(_TMP / "files"),
-        "SERVER_NAME": "localhost",
-    }
+    os.environ["FILE_STORAGE_DIR"] = str(_TMP / "files")  # a worker process started by a test stores files there too
+    config = {"ENV": "testing", "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost"}
     config.update(overrides)
     return create_app(config)
 

@@ -31,5 +31,7 @@ def scope_of(value: str | None) -> Scope | None:
 
 
 def scope_value(record) -> str:
-    """The option naming a record's own scope."""
-    return f"centre:{record.centre_id}" if record.centre_id else f"region:{record.region_id}"
+    """The option naming a record's own scope ("" for a federal one)."""
+    if record.centre_id:
+        return f"centre:{record.centre_id}"
+    return f"region:{record.region_id}" if record.region_id else ""

@@ -22,6 +22,9 @@ Shapes:
   * "heard" (СЛУШАЛИ) and "discussion" (ВЫСТУПИЛИ) are COMPOSED by us from the item's speaker
     list and its «Принять к сведению» decisions: the source protocols print only the item title,
     the speakers in parentheses and the decisions, with no СЛУШАЛИ / ВЫСТУПИЛИ sections.
+  * "artefact_ref": the artefacts.ARTEFACT_KINDS kind a decision approves, agrees or orders; "roadmap"
+    is the demo roadmap as a record (app/services/demo_roadmap.py resolves it), other kinds are named
+    without a record. Not in the source, which only prints the artefact's name.
   * "outcomes" of a «поручить» decision: per responsible person (full name), the date the task
     was done and the basis: a seed line when the source states it, "INVENTED" otherwise (the seed
     records almost no completion of protocol assignments, see the domain analysis §4.6). A person
@@ -223,6 +226,7 @@ MEETINGS = [
                             "«Совершенствование пути клиента»"
                         ),
                         "artefact": _ROADMAP,
+                        "artefact_ref": "roadmap",  # the demo roadmap (app/demo/roadmap.py): signing approves it
                     },
                     {
                         "source_number": "3.1",  # L909–919
@@ -347,6 +351,7 @@ MEETINGS = [
                             "Нижегородской области"
                         ),
                         "artefact": _PORTRAIT,
+                        "artefact_ref": "portrait",
                     },
                 ],
             },
@@ -375,6 +380,7 @@ MEETINGS = [
                         "verb": "agree",
                         "text": "прилагаемые клиентские показатели эффективности",
                         "artefact": _KPI,
+                        "artefact_ref": "kpi_set",
                     },
                 ],
             },
@@ -416,6 +422,9 @@ MEETINGS = [
                             "инвалида в рамках получения услуги по содействию в поиске подходящей работы."
                         ),
                         "deadline": "Срок – 15.09.2021",
+                        # What the поручение delivers: the journey map, which roadmap item 2.5 plans for
+                        # 24.09.2021 (L1404): the two deadlines disagree (roadmap.deadline_conflicts).
+                        "artefact_ref": "journey",
                         # The joint journey map was done 30.09.2021 (report row 7, L70–73): 15 days late
                         # against this protocol (and 6 against the roadmap's 24.09.2021, L1404).
                         "outcomes": {

@@ -16,6 +16,13 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # dates people type (meetings, deadlines) outside these years are typos
 
 
+def year_problem(day: date | None) -> str | None:
+    """A date people typed lies within FIRST_YEAR–LAST_YEAR: «20266» or «0202» is a typo."""
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return f"Укажите дату с годом от {FIRST_YEAR} до {LAST_YEAR}."
+    return None
+
+
 def today() -> date:
     """Today's date in Moscow, the zone deadlines are counted in."""
     return datetime.now(MOSCOW).date()

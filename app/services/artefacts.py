@@ -7,13 +7,13 @@ when they land, and from then on they can be linked and approved like the others
 
 from typing import NamedTuple
 
-from flask import url_for
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models.documents import Document
 from app.models.meetings import Meeting
 from app.models.roadmap import Roadmap
+from app.services import notifications
 from app.services.policy import scoped
 
 ARTEFACT_KINDS = {
@@ -75,7 +75,7 @@ def title(kind: str, artefact_id: int | None) -> str:
     if kind == "protocol":
         return protocol_title(record)
     if kind == "roadmap":
-        return f"{label} «{record.title}»"
+        return record.title if record.title.lower().startswith(label.lower()) else f"{label} «{record.title}»"
     return str(record)
 
 
@@ -90,7 +90,7 @@ def url(kind: str, artefact_id: int | None) -> str | None:
     spec = RECORDS.get(kind)
     if spec is None or artefact_id is None:
         return None
-    return url_for(spec.endpoint, **{spec.id_arg: artefact_id})
+    return notifications.path_for(spec.endpoint, **{spec.id_arg: artefact_id}) or None  # jobs have no request
 
 
 def permission(kind: str) -> str | None:

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.audit import AuditEvent
+from app.models.documents import DOCUMENT_KINDS
+from app.models.meetings import GROUP_KINDS
 from app.models.org import CONSENT_PURPOSES, ROLES
 from app.services.policy import can, scoped
 
@@ -91,6 +93,15 @@ ACTION_LABELS = {
 }
 
 FIELD_LABELS = {
+    "signed_on": "Дата документа",
+    "issuer": "Кем издан",
+    "signatory": "Подписант",
+    "appendices": "Приложения",
+    "approves": "Утверждает",
+    "acknowledged": "Ознакомлен(а)",
+    "section": "Раздел",
+    "text": "Текст",
+    "roadmap": "Дорожная карта",
     "full_name": "ФИО",
     "email": "Электронная почта",
     "phone": "Телефон",
@@ -177,7 +188,7 @@ OBJECT_LABELS = {
     "system": "Система",
 }
 
-_VALUE_LABELS = {"role": ROLES, "purpose": CONSENT_PURPOSES}
+_VALUE_LABELS = {"role": ROLES, "purpose": CONSENT_PURPOSES, "kind": {**GROUP_KINDS, **DOCUMENT_KINDS}}
 
 
 def _plain(value):

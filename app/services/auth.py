@@ -1,13 +1,13 @@
 """Sign-in, password reset and invitation links."""
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.org import User
-from app.services import audit, mail
+from app.services import audit, mail, notifications
 
 RESET_MAX_AGE = 3 * 24 * 3600
 
@@ -50,7 +50,8 @@ def send_password_link(user: User, *, invitation: bool, actor=None) -> None:
     """
     if not invitation:
         user.password_hash = None
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("auth.reset", token=reset_token(user))
+    path = notifications.path_for("auth.reset", token=reset_token(user))  # no request needed (an import job)
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
     if invitation:
         subject = "Приглашение в cxm"
         body = (

@@ -3,6 +3,9 @@ their поручения became, replayed through the meeting and task services 
 would have done it in 2021. Loading twice changes nothing: the group is found by name, a protocol by
 its registration number, and a protocol found is left as it is.
 
+The order, the roadmap the first protocol approves and the pilot report are woven in by
+app/services/demo_roadmap.py (before the first protocol, while each is drawn up, after the last).
+
 The data and what in it is from the source or invented: app/demo/meetings.py.
 """
 
@@ -16,8 +19,9 @@ from app.demo.meetings import EVIDENCE, GROUP, MEETINGS, ORDER
 from app.extensions import db
 from app.models.meetings import Decision, Meeting, WorkingGroup
 from app.models.org import Region, User
+from app.models.roadmap import Roadmap
 from app.models.tasks import Task
-from app.services import audit, files, meetings, tasks
+from app.services import audit, demo_roadmap, files, meetings, tasks
 from app.services.calendar import parse_deadline
 
 SIGNED_AT = time(13, 0)  # UTC, 16:00 in Moscow: the seed gives no time of signing (INVENTED)
@@ -32,6 +36,8 @@ def load_meetings() -> WorkingGroup | None:
     by_role = {m["role"]: people[m["full_name"]] for m in GROUP["members"]}
     chair, secretary = by_role["head"], by_role["secretary"]
     group = _group(region, people, secretary)
+    # The order and the draft roadmap come before the protocol of 05.08.2021, which approves the roadmap.
+    roadmap, drafted = demo_roadmap.load_plan(region, people, secretary)
     for data in MEETINGS:
         found = db.session.scalar(
             select(Meeting.id).where(
@@ -39,8 +45,9 @@ def load_meetings() -> WorkingGroup | None:
             )
         )
         if found is None:
-            decisions = _meeting(group, data, people, chair, secretary)
+            decisions = _meeting(group, data, people, chair, secretary, roadmap)
             _outcomes(decisions, people)
+    demo_roadmap.load_facts(roadmap, drafted, chair, secretary)
     db.session.flush()
     return group
 
@@ -86,8 +93,14 @@ def _group(region: Region, people: dict[str, User], actor: User) -> WorkingGroup
     return group
 
 
-def _meeting(group: WorkingGroup, data: dict, people: dict[str, User], chair: User, secretary: User):
-    """One protocol from draft to signed on its date; returns [(Decision, its data)]."""
+def _meeting(
+    group: WorkingGroup, data: dict, people: dict[str, User], chair: User, secretary: User, roadmap: Roadmap | None
+):
+    """One protocol from draft to signed on its date; returns [(Decision, its data)].
+
+    A decision's "artefact_ref" names what it approves or orders (the roadmap as a record); the
+    roadmap item planning this meeting is linked to it before the signature, which fills its fact.
+    """
     meeting = meetings.create(group, data["starts_at"], data["place"], "", secretary, number=data["number"])
     meetings.move(meeting, "scheduled", secretary)
     # create() and scheduling open with «Контроль исполнения ранее принятых решений» when earlier
@@ -126,11 +139,13 @@ def _meeting(group: WorkingGroup, data: dict, people: dict[str, User], chair: Us
                 deadline=parse_deadline(spec["deadline"]) if "deadline" in spec else None,
                 evidence_required=spec.get("evidence_required", False),
                 artefact=spec.get("artefact", ""),
+                artefact_ref=demo_roadmap.artefact_ref(spec.get("artefact_ref"), roadmap),
             )
             decisions.append((decision, spec))
 
     for target in ("held", "circulated"):
         meetings.move(meeting, target, secretary)
+    demo_roadmap.link_protocol(roadmap, data["number"], meeting, secretary)
     # Signed by the chair on the meeting's date: the tasks' deadlines are resolved from it.
     day = data["starts_at"].date()
     meetings.move(meeting, "signed", chair, on=day)

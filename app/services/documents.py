@@ -6,14 +6,15 @@ a signed order) end in `roadmap.artefact_approved`, which fills the roadmap item
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.models.base import FIRST_YEAR, LAST_YEAR, utcnow
+from app.models.base import utcnow, year_problem
 from app.models.documents import APPROVAL_VERBS, DOCUMENT_KINDS, Approval, Document, DocumentRecipient
-from app.models.meetings import Meeting
+from app.models.meetings import AgendaItem, Decision, Meeting
 from app.models.org import User
 from app.services import artefacts, audit, mail, notifications, roadmap
+from app.services.policy import scope_filter
 
 FIELDS = ("kind", "registration_number", "signed_on", "title", "issuer", "signatory", "appendices")
 PILOT_ORDER_TITLE = (
@@ -44,9 +45,8 @@ def _check(values: dict, document: Document | None) -> None:
         raise DocumentError("Укажите заголовок документа.", "title")
     if values.get("kind") not in DOCUMENT_KINDS:
         raise DocumentError("Выберите вид документа.", "kind")
-    day = values.get("signed_on")
-    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise DocumentError(f"Год должен быть между {FIRST_YEAR} и {LAST_YEAR}.", "signed_on")
+    if problem := year_problem(values.get("signed_on")):
+        raise DocumentError(problem, "signed_on")
     number = (values.get("registration_number") or "").strip()
     if number:
         same = select(Document.id).where(
@@ -106,7 +106,17 @@ def sign(document: Document, actor) -> Document:
 
 
 def approvals_by(document: Document) -> list[Approval]:
-    return list(db.session.scalars(select(Approval).where(Approval.document_id == document.id).order_by(Approval.id)))
+    """What the document approves: by itself, or (a registered protocol) through its meeting's decisions."""
+    if document.meeting_id is None:
+        stmt = select(Approval).where(Approval.document_id == document.id)
+    else:
+        stmt = (
+            select(Approval)
+            .join(Decision, Approval.decision_id == Decision.id)
+            .join(AgendaItem, Decision.item_id == AgendaItem.id)
+            .where(AgendaItem.meeting_id == document.meeting_id)
+        )
+    return list(db.session.scalars(stmt.order_by(Approval.id)))
 
 
 def approvals_of(kind: str, artefact_id: int) -> list[Approval]:
@@ -156,6 +166,15 @@ def detach_artefact(approval: Approval, actor) -> None:
     )
     db.session.delete(approval)
     db.session.flush()
+
+
+def visible(stmt, user):
+    """Narrow a query on documents to those in the user's "document.view" scope or sent to them."""
+    clause = scope_filter(Document, user, "document.view")
+    if clause is None:
+        return stmt
+    sent = select(DocumentRecipient.document_id).where(DocumentRecipient.user_id == user.id)
+    return stmt.where(or_(clause, Document.id.in_(sent)))
 
 
 # ---- protocols ------------------------------------------------------------------------------
@@ -257,8 +276,8 @@ def distribute(document: Document, users: list[User], due_on: date | None, actor
     told in-app and by e-mail; someone already on the list is not sent it twice."""
     if not users:
         raise DocumentError("Выберите, кому направить документ.", "user_ids")
-    if due_on is not None and not FIRST_YEAR <= due_on.year <= LAST_YEAR:
-        raise DocumentError(f"Год должен быть между {FIRST_YEAR} и {LAST_YEAR}.", "due_on")
+    if problem := year_problem(due_on):
+        raise DocumentError(problem, "due_on")
     already = {r.user_id for r in document.recipients}
     added = []
     link = notifications.path_for("documents.document", document_id=document.id)
@@ -279,7 +298,7 @@ def distribute(document: Document, users: list[User], due_on: date | None, actor
             )
     db.session.flush()
     if added:
-        audit.record("document.distribute", document, after={"recipients": [r.user_id for r in added]}, actor=actor)
+        audit.record("document.distribute", document, after={"recipients": len(added)}, actor=actor)
     return added
 
 
@@ -290,5 +309,5 @@ def acknowledge(document: Document, user) -> DocumentRecipient:
         raise DocumentError("Этот документ вам не направлялся.")
     if recipient.acknowledged_at is None:
         recipient.acknowledged_at = utcnow()
-        audit.record("document.acknowledge", document, after={"user": user.id}, actor=user)
+        audit.record("document.acknowledge", document, after={"acknowledged": True}, actor=user)
     return recipient

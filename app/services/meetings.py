@@ -546,8 +546,8 @@ def add_decision(
         raise MeetingError("Для поручения укажите срок.")
     if artefact_ref is not None and artefact_ref.id is not None and artefacts.load(*artefact_ref) is None:
         raise MeetingError("Утверждаемый документ не найден.")
-    if artefact_ref is not None and not artefact.strip():
-        artefact = artefacts.title(*artefact_ref)
+    if artefact_ref is not None and not artefact.strip() and verb in ("approve", "agree"):
+        artefact = artefacts.title(*artefact_ref)  # the protocol names what it approves
     decision = Decision(
         verb=verb,
         text=text.strip(),

@@ -241,6 +241,14 @@ def scope_filter(model, user, permission: str):
     return or_(*clauses) if clauses else false()
 
 
+def region_filter(model, region_id: int):
+    """Rows of `model` in one region: its centres' rows and the region's own (no centre), as scopes count them."""
+    return or_(
+        model.centre_id.in_(select(Centre.id).where(Centre.region_id == region_id)),
+        (model.region_id == region_id) & model.centre_id.is_(None),
+    )
+
+
 def scoped(stmt, model, user, permission: str):
     """Apply `scope_filter` to a select statement."""
     clause = scope_filter(model, user, permission)

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.base import FIRST_YEAR, LAST_YEAR, today
+from app.models.base import today, year_problem
 from app.models.meetings import AgendaItem, Decision, Meeting, WorkingGroup
 from app.models.roadmap import (
     DEADLINE_KINDS,
@@ -187,8 +187,8 @@ def progress(items, on: date | None = None) -> Progress:
 
 
 def _check_date(value: date | None, label: str) -> None:
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise RoadmapError(f"{label}: год должен быть между {FIRST_YEAR} и {LAST_YEAR}.")
+    if problem := year_problem(value):
+        raise RoadmapError(f"{label}: {problem[0].lower()}{problem[1:]}")
 
 
 def _check_period(starts_on: date | None, ends_on: date | None) -> None:
@@ -276,7 +276,8 @@ def save_item(
     is_new = item is None
     roadmap = block.roadmap
     if is_new:
-        position = max((i.position for i in roadmap.items), default=0) + 1
+        last = select(func.max(RoadmapItem.position)).where(RoadmapItem.roadmap_id == roadmap.id)
+        position = (db.session.scalar(last) or 0) + 1  # a query: `roadmap.items` misses items not yet flushed
         item = RoadmapItem(roadmap=roadmap, block=block, position=position)
         db.session.add(item)
     before = None if is_new else audit.snapshot(item, ITEM_FIELDS)
@@ -298,12 +299,19 @@ def save_item(
 
 
 def _set_people(item: RoadmapItem, user_ids) -> None:
-    wanted = list(dict.fromkeys(i for i in user_ids if i))
-    item.people = [RoadmapItemPerson(user_id=user_id, position=n) for n, user_id in enumerate(wanted, 1)]
+    """Exactly these people in this order; rows of people who stay are kept (a new row for them would
+    clash with the old one on the unique key before the old one is deleted)."""
+    kept = {p.user_id: p for p in item.people}
+    item.people = [kept.get(i) or RoadmapItemPerson(user_id=i) for i in dict.fromkeys(user_ids) if i]
+    for n, person in enumerate(item.people, 1):
+        person.position = n
 
 
 def _set_departments(item: RoadmapItem, department_ids) -> None:
-    item.departments = [RoadmapItemDepartment(department_id=i) for i in dict.fromkeys(department_ids) if i]
+    kept = {d.department_id: d for d in item.departments}
+    item.departments = [
+        kept.get(i) or RoadmapItemDepartment(department_id=i) for i in dict.fromkeys(department_ids) if i
+    ]
 
 
 def record_fact(item: RoadmapItem, values: dict, actor) -> RoadmapItem:
@@ -347,8 +355,9 @@ def remove_item(item: RoadmapItem, actor) -> None:
 
 
 def add_evidence(item: RoadmapItem, kind: str, artefact_id: int, actor) -> RoadmapEvidence:
-    """Link a protocol or a document as evidence of the item's fact (once)."""
-    if not artefacts.linkable(kind) or artefacts.load(kind, artefact_id) is None:
+    """Link a protocol or a document of the roadmap's region as evidence of the item's fact (once)."""
+    record = artefacts.load(kind, artefact_id) if artefacts.linkable(kind) else None
+    if record is None or record.region_id != item.roadmap.region_id:
         raise RoadmapError("Документ для подтверждения не найден.")
     for evidence in item.evidence:
         if (evidence.artefact_kind, evidence.artefact_id) == (kind, artefact_id):
@@ -438,6 +447,7 @@ def approve(roadmap: Roadmap, on: date, actor) -> list[Task]:
     """Approved: the baseline is frozen, and each whole-period item gets a recurring check task."""
     if roadmap.is_approved:
         return []
+    db.session.expire(roadmap, ["items"])  # a view of the blocks' items: items added in this session too
     roadmap.status, roadmap.approved_on = "approved", on
     for item in roadmap.items:
         item.baseline_due_on = item.due_on

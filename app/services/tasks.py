@@ -7,7 +7,7 @@ from sqlalchemy import and_, case, exists, or_, select, union
 from sqlalchemy.orm import aliased, selectinload
 
 from app.extensions import db
-from app.models.base import FIRST_YEAR, LAST_YEAR, today
+from app.models.base import today, year_problem
 from app.models.files import Attachment
 from app.models.org import Department, User
 from app.models.tasks import (
@@ -20,7 +20,7 @@ from app.models.tasks import (
     TaskParticipant,
 )
 from app.services import audit, calendar, notifications, org
-from app.services.policy import can, scope_filter, scoped
+from app.services.policy import can, region_filter, scope_filter, scoped
 
 AUDITED = (
     "title",
@@ -231,13 +231,6 @@ def due_problem(due: date | None, task: Task | None = None) -> str | None:
             f"{due:%d.%m.%Y} — нерабочий день по производственному календарю. "
             f"Ближайший рабочий день — {nearest:%d.%m.%Y}."
         )
-    return None
-
-
-def year_problem(day: date | None) -> str | None:
-    """Dates of the task area lie within FIRST_YEAR–LAST_YEAR: «20266» or «0202» is a typo."""
-    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-        return f"Укажите дату с годом от {FIRST_YEAR} до {LAST_YEAR}."
     return None
 
 
@@ -619,7 +612,17 @@ def team(user):
 
 
 def filtered(
-    stmt, *, status=None, overdue=False, centre_id=None, department_id=None, source=None, due_from=None, due_to=None
+    stmt,
+    *,
+    status=None,
+    overdue=False,
+    region_id=None,
+    centre_id=None,
+    department_id=None,
+    responsible_id=None,
+    source=None,
+    due_from=None,
+    due_to=None,
 ):
     """Narrow a task query by the filters of the task lists."""
     if status == "open":
@@ -628,8 +631,12 @@ def filtered(
         stmt = stmt.where(Task.status == status)
     if overdue:  # a group's parent is late only through its people's tasks, which are listed themselves
         stmt = stmt.where(Task.status.in_(OPEN_STATUSES), Task.due_on < today(), not_group_parent())
+    if region_id:
+        stmt = stmt.where(region_filter(Task, region_id))
     if centre_id:
         stmt = stmt.where(Task.centre_id == centre_id)
+    if responsible_id:
+        stmt = stmt.where(Task.responsible_id == responsible_id)
     if department_id:
         stmt = stmt.where(Task.department_id == department_id)
     if source in TASK_SOURCES:

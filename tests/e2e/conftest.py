@@ -1,7 +1,10 @@
 """Browser fixtures: the app served on a loopback port, Debian's Chromium through Playwright,
 and an axe-core check for every page a test visits."""
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -98,3 +101,19 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not axe.violations, "\n".join(axe.violations)
+
+
+def run_worker() -> None:
+    """Run the real worker (`worker.py --burst`) over what the page queued, as production would."""
+    from app.extensions import db
+
+    db.session.remove()  # the worker is another process: let it see everything committed
+    worker = subprocess.run(
+        [sys.executable, "worker.py", "--burst"],
+        cwd=ROOT,
+        env={**os.environ, "CXM_ENV": "testing"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr[-2000:]

@@ -1,17 +1,13 @@
 """Flows people click: sign in and out, every home page, the admin screens, the demo job."""
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
 from app.models.org import ROLES
 from app.services import demo
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import run_worker
 
 
 def _sign_in(page, email, password=demo.DEMO_PASSWORD):
@@ -92,16 +88,7 @@ def test_demo_job_runs_through_the_real_worker(app, page):
     page.get_by_role("button", name="Запустить демонстрационную задачу").click()
     expect(page.locator(".job-status")).to_have_text("В очереди")
     page.axe.check()
-    db.session.remove()
-    worker = subprocess.run(
-        [sys.executable, "worker.py", "--burst"],
-        cwd=ROOT,
-        env={**os.environ, "CXM_ENV": "testing"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert worker.returncode == 0, worker.stderr[-2000:]
+    run_worker()
     expect(page.locator(".job-status")).to_have_text("Готово", timeout=15000)
     expect(page.locator("progress")).to_have_attribute("value", "100")
     page.axe.check()

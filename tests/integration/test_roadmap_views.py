@@ -210,6 +210,12 @@ def test_a_protocol_approves_the_roadmap_and_fills_the_items_it_delivers(client,
     checks = db.session.scalars(select(Task).where(Task.source_type == "roadmap")).all()
     assert sorted(t.source_id for t in checks) == sorted(i.id for i in plan.items if i.deadline_kind == "whole_period")
     assert all(t.recurrence_days == roadmap.CHECK_EVERY_DAYS for t in checks)
+    client.post("/logout")
+    login(w["chair"])  # the check tasks are the approver's: the items name no person
+    source = html(client.get(f"/tasks/{checks[0].id}"))
+    assert f'href="/roadmaps/{plan.id}#item-{checks[0].source_id}"' in source
+    client.post("/logout")
+    login(w["secretary"])
     assert f'href="/roadmaps/{plan.id}"' in html(client.get(f"/meetings/{meeting.id}"))  # the decision links it
     page = text(html(client.get(f"/roadmaps/{plan.id}")))
     assert "Утверждена 5 августа 2021" in page and "Утверждено: Протокол заседания рабочей группы от 05.08.2021" in page

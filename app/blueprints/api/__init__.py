@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.blueprints.api import routes, routes_meetings, routes_tasks  # noqa: E402,F401
+from app.blueprints.api import (  # noqa: E402,F401
+    routes,
+    routes_documents,
+    routes_meetings,
+    routes_roadmap,
+    routes_tasks,
+)

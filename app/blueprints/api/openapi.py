@@ -9,10 +9,14 @@ import re
 from dataclasses import dataclass
 
 from app.blueprints.api.schemas import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from app.models.documents import APPROVAL_VERBS, DOCUMENT_KINDS, DOCUMENT_STATUSES
 from app.models.meetings import ATTENDANCE, DECISION_VERBS, GROUP_KINDS, MEETING_STATUSES, MEMBER_ROLES
 from app.models.org import NETWORK_TYPES, ROLES
+from app.models.roadmap import DEADLINE_KINDS, ROADMAP_STATUSES
 from app.models.tasks import PRIORITIES, TASK_SOURCES, TASK_STATUSES
+from app.services.artefacts import ARTEFACT_KINDS
 from app.services.calendar import ACCEPTED_FORMS, KINDS
+from app.services.roadmap import STATUS_LABELS
 from app.services.tasks import MAX_COMMENT, MAX_RECURRENCE_DAYS, MY_ROLES, SORTS
 
 BASE = "/api/v1"
@@ -44,6 +48,15 @@ READ_ONLY = (
     "Подписанный протокол исправляется только в интерфейсе, новой редакцией с указанием причины."
 )
 MEETINGS_RIGHT = f"Требуется право meeting.view; записи ограничены областью ролей. {READ_ONLY}"
+NO_CHANGES = "Только чтение: на PUT, PATCH, POST и DELETE по этим адресам ответ 405, ничего не меняется."
+ROADMAPS_RIGHT = (
+    "Требуется право roadmap.view; записи ограничены областью ролей. Статус мероприятия не хранится: он "
+    "вычисляется из плана и факта на дату on (по умолчанию сегодня). " + NO_CHANGES
+)
+DOCUMENTS_SEEN = (
+    "Видны документы в области права document.view вызывающего, а также направленные ему для ознакомления, "
+    "где бы они ни были. " + NO_CHANGES
+)
 TASKS_SEEN = (
     "Видны поручения в области права task.view вызывающего, а также все поручения, в которых он "
     "участвует (ответственный, соисполнитель, контролёр, автор, наблюдатель), где бы они ни были."
@@ -175,6 +188,44 @@ ENDPOINTS = (
             "переход сейчас: не из текущего статуса, не для вашей роли в поручении (исполнитель не может "
             "отменить) или нет требуемых подтверждающих материалов; текст ошибки объясняет причину. "
             "Ничего не меняется."
+        ),
+    ),
+    Endpoint(
+        "listRoadmaps",
+        "/roadmaps",
+        "Дорожные карты с итогом исполнения на дату",
+        "Roadmap",
+        True,
+        ("roadmap_q", "roadmap_status", "status_on"),
+        "roadmap.view",
+        description=ROADMAPS_RIGHT,
+    ),
+    Endpoint(
+        "getRoadmap",
+        "/roadmaps/{roadmap_id}",
+        "Дорожная карта: блоки, мероприятия, план и факт, статусы, утверждение",
+        "RoadmapDetail",
+        filters=("status_on",),
+        permission="roadmap.view",
+        description=ROADMAPS_RIGHT,
+    ),
+    Endpoint(
+        "listDocuments",
+        "/documents",
+        "Реестр документов: приказы, протоколы, письма",
+        "Document",
+        True,
+        ("document_q", "document_kind", "document_status"),
+        description=f"{DOCUMENTS_SEEN} Особого права не требуется: без области и рассылки список пуст.",
+    ),
+    Endpoint(
+        "getDocument",
+        "/documents/{document_id}",
+        "Документ: что утверждает, чем утверждён, кому направлен",
+        "DocumentDetail",
+        description=(
+            f"{DOCUMENTS_SEEN} Список рассылки с отметками об ознакомлении (recipients) — только для тех, "
+            "кто может вести документ (право document.manage в его области); иначе null."
         ),
     ),
 )
@@ -450,6 +501,188 @@ SCHEMAS = {
     ),
 }
 
+SCHEMAS["Artefact"] = _object(
+    {
+        "kind": _enum(ARTEFACT_KINDS),
+        "kind_label": STRING,
+        "id": {
+            **NULLABLE_INTEGER,
+            "description": "Запись (протокол — id заседания, документ, дорожная карта); null — вид без записи "
+            "или запись вне области вызывающего",
+        },
+        "title": {**STRING, "description": "Как её цитируют документы: «Протокол заседания … от … № …»"},
+    }
+)
+SCHEMAS["Approval"] = _object(
+    {
+        "id": INTEGER,
+        "artefact": {**_ref("schemas", "Artefact"), "description": "Что утверждено или согласовано"},
+        "verb": _enum(APPROVAL_VERBS),
+        "verb_label": STRING,
+        "approved_on": {**NULLABLE_DATE, "description": "Дата подписания; null — документ ещё не подписан"},
+        "source": {
+            **_ref("schemas", "Artefact"),
+            "description": "Протокол (его решением) или документ, которым утверждено",
+        },
+        "decision_id": NULLABLE_INTEGER,
+        "decision_number": {**NULLABLE_STRING, "description": "Номер решения в протоколе: 2.2"},
+    }
+)
+SCHEMAS["Progress"] = _object(
+    {
+        "total": INTEGER,
+        "done": {**INTEGER, "description": "Выполнено, в срок или с опозданием"},
+        "late": {**INTEGER, "description": "Выполнено с опозданием"},
+        "overdue": INTEGER,
+        "not_done": INTEGER,
+        "soon": {**INTEGER, "description": "Срок в ближайшие 7 дней, факта нет"},
+        "percent": INTEGER,
+        "rag": _enum(("red", "amber", "green")),
+        "rag_label": STRING,
+    }
+)
+SCHEMAS["Roadmap"] = _object(
+    {
+        "id": INTEGER,
+        "title": STRING,
+        "status": _enum(ROADMAP_STATUSES),
+        "status_label": STRING,
+        "starts_on": NULLABLE_DATE,
+        "ends_on": NULLABLE_DATE,
+        "approved_on": NULLABLE_DATE,
+        "template": STRING,
+        "region": NULLABLE_REF,
+        "centre": NULLABLE_REF,
+        "status_on": {**DATE, "description": "Дата, на которую вычислены статусы и итог"},
+        "progress": _ref("schemas", "Progress"),
+        "created_at": DATE_TIME,
+        "updated_at": DATE_TIME,
+    }
+)
+SCHEMAS["ItemStatus"] = _object(
+    {
+        "code": _enum(STATUS_LABELS),
+        "label": {**STRING, "description": "«выполнено с опозданием на 7 дней»"},
+        "days": {**INTEGER, "description": "Дней опоздания или просрочки"},
+    }
+)
+SCHEMAS["DeadlineConflict"] = _object(
+    {
+        "text": STRING,
+        "due_on": {**DATE, "description": "Срок по протоколу"},
+        "meeting_id": INTEGER,
+        "decision_id": INTEGER,
+        "decision_number": STRING,
+    }
+)
+SCHEMAS["RoadmapItem"] = _object(
+    {
+        "id": INTEGER,
+        "block_id": INTEGER,
+        "position": INTEGER,
+        "number": {**STRING, "description": "«2.10»"},
+        "title": STRING,
+        "expected_result": STRING,
+        "deadline_kind": _enum(DEADLINE_KINDS),
+        "deadline_kind_label": STRING,
+        "deadline_label": {**STRING, "description": "Срок, как в дорожной карте: «до 24.09.2021»"},
+        "due_from": NULLABLE_DATE,
+        "due_on": NULLABLE_DATE,
+        "baseline_due_on": {**NULLABLE_DATE, "description": "Срок на момент утверждения"},
+        "baseline_slip_days": {**INTEGER, "description": "Дней опоздания против утверждённого срока"},
+        "responsible": PEOPLE,
+        "responsible_text": {**STRING, "description": "Ответственные, не являющиеся сотрудниками: «ФЦК»"},
+        "departments": {"type": "array", "items": _ref("schemas", "Ref")},
+        "deliverable": {"anyOf": [_ref("schemas", "Artefact"), {"type": "null"}], "description": "Что даёт"},
+        "result": {**STRING, "description": "Факт: результат"},
+        "done_on": {**NULLABLE_DATE, "description": "Дата исполнения, по которой считается срок"},
+        "done_text": {**STRING, "description": "Дата исполнения, как записана"},
+        "done_label": STRING,
+        "note": STRING,
+        "not_done_reason": STRING,
+        "status": _ref("schemas", "ItemStatus"),
+        "evidence": {"type": "array", "items": _ref("schemas", "Artefact"), "description": "Подтверждения"},
+        "deadline_conflicts": {
+            "type": "array",
+            "items": _ref("schemas", "DeadlineConflict"),
+            "description": "Поручения протоколов с тем же результатом и другим сроком",
+        },
+    }
+)
+SCHEMAS["RoadmapBlock"] = _object(
+    {
+        "id": INTEGER,
+        "position": INTEGER,
+        "title": STRING,
+        "starts_on": NULLABLE_DATE,
+        "ends_on": NULLABLE_DATE,
+        "progress": _ref("schemas", "Progress"),
+        "items": {"type": "array", "items": _ref("schemas", "RoadmapItem")},
+    }
+)
+SCHEMAS["RoadmapDetail"] = _extends(
+    "Roadmap",
+    {
+        "approvals": {
+            "type": "array",
+            "items": _ref("schemas", "Approval"),
+            "description": "Чем утверждена (подписанные протоколы и документы)",
+        },
+        "blocks": {"type": "array", "items": _ref("schemas", "RoadmapBlock")},
+    },
+)
+SCHEMAS["Document"] = _object(
+    {
+        "id": INTEGER,
+        "kind": _enum(DOCUMENT_KINDS),
+        "kind_label": STRING,
+        "registration_number": STRING,
+        "signed_on": NULLABLE_DATE,
+        "citation": {**STRING, "description": "«Приказ от 30.07.2021 № 523-246/21П/од»"},
+        "title": STRING,
+        "issuer": STRING,
+        "signatory": STRING,
+        "appendices": STRINGS,
+        "status": _enum(DOCUMENT_STATUSES),
+        "status_label": STRING,
+        "meeting_id": {**NULLABLE_INTEGER, "description": "Заседание, если это протокол"},
+        "template": STRING,
+        "region": NULLABLE_REF,
+        "centre": NULLABLE_REF,
+        "created_at": DATE_TIME,
+        "updated_at": DATE_TIME,
+    }
+)
+SCHEMAS["DocumentRecipient"] = _object(
+    {
+        "user": PERSON,
+        "due_on": {**NULLABLE_DATE, "description": "Ознакомиться до"},
+        "sent_at": DATE_TIME,
+        "acknowledged_at": NULLABLE_DATE_TIME,
+        "acknowledged": BOOLEAN,
+    }
+)
+SCHEMAS["DocumentDetail"] = _extends(
+    "Document",
+    {
+        "approves": {
+            "type": "array",
+            "items": _ref("schemas", "Approval"),
+            "description": "Что документ утверждает (протокол — решениями «утвердить» / «согласовать»)",
+        },
+        "approved_by": {"type": "array", "items": _ref("schemas", "Approval"), "description": "Чем утверждён"},
+        "may_manage": BOOLEAN,
+        "recipients": {
+            "anyOf": [{"type": "array", "items": _ref("schemas", "DocumentRecipient")}, {"type": "null"}],
+            "description": "Рассылка и ознакомление; null — нет права document.manage",
+        },
+        "acknowledgement": {
+            "anyOf": [_ref("schemas", "DocumentRecipient"), {"type": "null"}],
+            "description": "Строка рассылки вызывающего, если документ направлен ему",
+        },
+    },
+)
+
 _TASK_FIELDS = {
     "title": {**STRING, "minLength": 1, "maxLength": 1000, "description": "Что нужно сделать"},
     "description": {**STRING, "maxLength": 20000},
@@ -533,6 +766,12 @@ PARAMETERS = {
     "meeting_status": _query("status", "Только заседания в этом статусе", _enum(MEETING_STATUSES)),
     "year": _query("year", "Только заседания этого года", {"type": "integer", "minimum": 1990, "maximum": 2100}),
     "verb": _query("verb", "Только решения с этим глаголом", _enum(DECISION_VERBS)),
+    "roadmap_q": _query("q", "Поиск по названию дорожной карты, без учёта регистра и ё/е", STRING),
+    "roadmap_status": _query("status", "Только дорожные карты в этом статусе", _enum(ROADMAP_STATUSES)),
+    "status_on": _query("on", "Статусы и итог на эту дату (ГГГГ-ММ-ДД), по умолчанию сегодня", DATE),
+    "document_q": _query("q", "Поиск по заголовку, номеру и подписанту, без учёта регистра и ё/е", STRING),
+    "document_kind": _query("kind", "Только документы этого вида", _enum(DOCUMENT_KINDS)),
+    "document_status": _query("status", "Только проекты (draft) или подписанные (signed)", _enum(DOCUMENT_STATUSES)),
     "task_q": _query("q", "Поиск по тексту поручения и описанию, без учёта регистра и ё/е", STRING),
     "task_status": _query(
         "status",

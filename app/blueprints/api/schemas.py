@@ -4,16 +4,19 @@ Personal fields pass through `personal_data.shown`, so they are masked unless th
 may see them; the field lists here are mirrored by the schemas in `openapi.py`.
 """
 
-from datetime import UTC
+from datetime import UTC, date
 
 from app.models.base import MOSCOW
+from app.models.documents import Approval, Document, DocumentRecipient
 from app.models.meetings import AgendaItem, Attendance, Decision, GroupMember, Meeting, ProtocolRevision, WorkingGroup
 from app.models.org import Centre, Region, RoleAssignment, User
+from app.models.roadmap import Roadmap, RoadmapBlock, RoadmapItem
 from app.models.tasks import Task, TaskComment
-from app.services import tasks
+from app.services import artefacts, roadmap, tasks
 from app.services.calendar import Deadline
 from app.services.meetings import assignees_label, decision_line
 from app.services.personal_data import mask, may_see, shown
+from app.services.policy import can
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -288,4 +291,195 @@ def task_detail(obj: Task, viewer: User) -> dict:
         "may_manage": tasks.may_manage(viewer, obj),
         "allowed_moves": [{"status": s, "label": label} for s, label in tasks.allowed_moves(viewer, obj)],
         "needs_evidence": tasks.needs_evidence(obj),
+    }
+
+
+# ---- artefacts and approvals ----------------------------------------------------------------
+
+
+def artefact(kind: str, artefact_id: int | None, viewer: User) -> dict:
+    """What a record approves, delivers or is evidenced by, titled as documents cite it; a record
+    the viewer may not see is named by its kind alone."""
+    record = artefacts.load(kind, artefact_id)
+    permission = artefacts.permission(kind)
+    hidden = record is not None and permission is not None and not can(viewer, permission, record)
+    label = artefacts.ARTEFACT_KINDS.get(kind, kind)
+    return {
+        "kind": kind,
+        "kind_label": label,
+        "id": None if hidden else artefact_id,
+        "title": label if hidden else artefacts.title(kind, artefact_id),
+    }
+
+
+def approval(obj: Approval, viewer: User) -> dict:
+    """An approval: the artefact, the verb, the day, and the protocol decision or document that gave it."""
+    if obj.document_id is not None:
+        source = artefact("document", obj.document_id, viewer)
+    else:
+        source = artefact("protocol", obj.decision.item.meeting_id, viewer)
+    return {
+        "id": obj.id,
+        "artefact": artefact(obj.artefact_kind, obj.artefact_id, viewer),
+        "verb": obj.verb,
+        "verb_label": obj.verb_label,
+        "approved_on": day(obj.approved_on),
+        "source": source,
+        "decision_id": obj.decision_id,
+        "decision_number": obj.decision.number if obj.decision_id is not None else None,
+    }
+
+
+# ---- roadmaps -------------------------------------------------------------------------------
+
+
+def progress(value: roadmap.Progress) -> dict:
+    return {
+        "total": value.total,
+        "done": value.done,
+        "late": value.late,
+        "overdue": value.overdue,
+        "not_done": value.not_done,
+        "soon": value.soon,
+        "percent": value.percent,
+        "rag": value.rag,
+        "rag_label": value.rag_label,
+    }
+
+
+def roadmap_summary(obj: Roadmap, items: list[RoadmapItem], on: date) -> dict:
+    """A roadmap with its roll-up on `on`; `items` are all of its items."""
+    return {
+        "id": obj.id,
+        "title": obj.title,
+        "status": obj.status,
+        "status_label": obj.status_label,
+        "starts_on": day(obj.starts_on),
+        "ends_on": day(obj.ends_on),
+        "approved_on": day(obj.approved_on),
+        "template": obj.template,
+        "region": ref(obj.region),
+        "centre": ref(obj.centre),
+        "status_on": day(on),
+        "progress": progress(roadmap.progress(items, on)),
+        "created_at": utc(obj.created_at),
+        "updated_at": utc(obj.updated_at),
+    }
+
+
+def deadline_conflict(obj: roadmap.DeadlineConflict) -> dict:
+    return {
+        "text": obj.text,
+        "due_on": day(obj.due_on),
+        "meeting_id": obj.meeting.id,
+        "decision_id": obj.decision.id,
+        "decision_number": obj.decision.number,
+    }
+
+
+def roadmap_item(obj: RoadmapItem, viewer: User, on: date, conflicts: list) -> dict:
+    """An item: its plan, its fact, and what is computed from them on `on` (status, slip)."""
+    status = roadmap.status_of(obj, on)
+    return {
+        "id": obj.id,
+        "block_id": obj.block_id,
+        "position": obj.position,
+        "number": obj.number,
+        "title": obj.title,
+        "expected_result": obj.expected_result,
+        "deadline_kind": obj.deadline_kind,
+        "deadline_kind_label": obj.deadline_kind_label,
+        "deadline_label": roadmap.deadline_label(obj),
+        "due_from": day(obj.due_from),
+        "due_on": day(obj.due_on),
+        "baseline_due_on": day(obj.baseline_due_on),
+        "baseline_slip_days": roadmap.baseline_slip(obj, on),
+        "responsible": [person(p.user, viewer) for p in obj.people],
+        "responsible_text": obj.responsible_text,
+        "departments": [ref(d.department) for d in obj.departments],
+        "deliverable": artefact(obj.deliverable_kind, obj.deliverable_id, viewer) if obj.deliverable_kind else None,
+        "result": obj.result,
+        "done_on": day(obj.done_on),
+        "done_text": obj.done_text,
+        "done_label": roadmap.done_label(obj),
+        "note": obj.note,
+        "not_done_reason": obj.not_done_reason,
+        "status": {"code": status.code, "label": status.label, "days": status.days},
+        "evidence": [artefact(e.artefact_kind, e.artefact_id, viewer) for e in obj.evidence],
+        "deadline_conflicts": [deadline_conflict(c) for c in conflicts],
+    }
+
+
+def roadmap_block(obj: RoadmapBlock, viewer: User, on: date, conflicts: dict) -> dict:
+    return {
+        "id": obj.id,
+        "position": obj.position,
+        "title": obj.title,
+        "starts_on": day(obj.starts_on),
+        "ends_on": day(obj.ends_on),
+        "progress": progress(roadmap.progress(obj.items, on)),
+        "items": [roadmap_item(i, viewer, on, conflicts.get(i.id, [])) for i in obj.items],
+    }
+
+
+def roadmap_detail(obj: Roadmap, viewer: User, on: date, approvals: list[Approval], conflicts: dict) -> dict:
+    """A roadmap with its blocks and items as of `on`, the approvals that made it binding, and the
+    items a protocol orders by another deadline (`conflicts`, by item id)."""
+    items = [item for block in obj.blocks for item in block.items]
+    return {
+        **roadmap_summary(obj, items, on),
+        "approvals": [approval(a, viewer) for a in approvals],
+        "blocks": [roadmap_block(b, viewer, on, conflicts) for b in obj.blocks],
+    }
+
+
+# ---- documents ------------------------------------------------------------------------------
+
+
+def document(obj: Document) -> dict:
+    return {
+        "id": obj.id,
+        "kind": obj.kind,
+        "kind_label": obj.kind_label,
+        "registration_number": obj.registration_number,
+        "signed_on": day(obj.signed_on),
+        "citation": str(obj),
+        "title": obj.title,
+        "issuer": obj.issuer,
+        "signatory": obj.signatory,
+        "appendices": list(obj.appendices or []),
+        "status": obj.status,
+        "status_label": obj.status_label,
+        "meeting_id": obj.meeting_id,
+        "template": obj.template,
+        "region": ref(obj.region),
+        "centre": ref(obj.centre),
+        "created_at": utc(obj.created_at),
+        "updated_at": utc(obj.updated_at),
+    }
+
+
+def recipient(obj: DocumentRecipient, viewer: User) -> dict:
+    return {
+        "user": person(obj.user, viewer),
+        "due_on": day(obj.due_on),
+        "sent_at": utc(obj.sent_at),
+        "acknowledged_at": utc(obj.acknowledged_at),
+        "acknowledged": obj.acknowledged_at is not None,
+    }
+
+
+def document_detail(
+    obj: Document, viewer: User, approves: list[Approval], approved_by: list[Approval], may_manage: bool
+) -> dict:
+    """A document with what it approves and what approved it; the distribution list for those who
+    manage the document, and the caller's own acknowledgement if it was sent to them."""
+    own = next((r for r in obj.recipients if r.user_id == viewer.id), None)
+    return {
+        **document(obj),
+        "approves": [approval(a, viewer) for a in approves],
+        "approved_by": [approval(a, viewer) for a in approved_by],
+        "may_manage": may_manage,
+        "recipients": [recipient(r, viewer) for r in obj.recipients] if may_manage else None,
+        "acknowledgement": None if own is None else recipient(own, viewer),
     }

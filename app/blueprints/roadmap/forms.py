@@ -1,13 +1,13 @@
 """Forms of the roadmap pages: the roadmap, a block, an item's plan and its fact."""
 
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import BaseForm, choices
+from app.forms import BaseForm, RuDate, choices
 from app.models.roadmap import DEADLINE_KINDS, ROADMAP_STATUSES
 from app.services.roadmap_templates import TEMPLATES
 
-DATE = {"validators": [Optional()], "format": "%Y-%m-%d"}
+DATE = {"validators": [Optional()]}
 
 
 class RoadmapFilters(BaseForm):
@@ -21,10 +21,10 @@ class RoadmapFilters(BaseForm):
 class RoadmapForm(BaseForm):
     title = StringField("Название", validators=[DataRequired("Укажите название."), Length(max=500)])
     scope = SelectField("Чья дорожная карта", choices=[])
-    starts_on = DateField(
+    starts_on = RuDate(
         "Начало периода", description="С этого дня отсчитываются сроки «на протяжении всего периода».", **DATE
     )
-    ends_on = DateField("Окончание периода", **DATE)
+    ends_on = RuDate("Окончание периода", **DATE)
     submit = SubmitField("Сохранить")
 
 
@@ -32,10 +32,9 @@ class TemplateForm(BaseForm):
     template = SelectField("Шаблон", choices=choices((key, label) for key, (label, _) in TEMPLATES.items()))
     title = StringField("Название", validators=[Length(max=500)], description="Пусто — название шаблона.")
     scope = SelectField("Чья дорожная карта", choices=[])
-    starts_on = DateField(
+    starts_on = RuDate(
         "Дата начала",
         validators=[DataRequired("Укажите дату начала.")],
-        format="%Y-%m-%d",
         description="Все сроки шаблона сдвигаются так, чтобы он начинался в этот день.",
     )
     submit = SubmitField("Создать по шаблону")
@@ -43,8 +42,8 @@ class TemplateForm(BaseForm):
 
 class BlockForm(BaseForm):
     title = StringField("Название блока", validators=[DataRequired("Укажите название блока."), Length(max=500)])
-    starts_on = DateField("Начало", **DATE)
-    ends_on = DateField("Окончание", **DATE)
+    starts_on = RuDate("Начало", **DATE)
+    ends_on = RuDate("Окончание", **DATE)
     submit = SubmitField("Сохранить")
 
 
@@ -54,8 +53,8 @@ class ItemForm(BaseForm):
     title = TextAreaField("Мероприятие", validators=[DataRequired("Опишите мероприятие."), Length(max=5000)])
     expected_result = TextAreaField("Ожидаемый результат", validators=[Length(max=5000)])
     deadline_kind = SelectField("Срок", choices=choices(DEADLINE_KINDS.items()), default="until")
-    due_from = DateField("Начало периода (для срока «Период»)", **DATE)
-    due_on = DateField("Дата", **DATE)
+    due_from = RuDate("Начало периода (для срока «Период»)", **DATE)
+    due_on = RuDate("Дата", **DATE)
     people = SelectMultipleField("Ответственные сотрудники", coerce=int, choices=[])
     departments = SelectMultipleField("Ответственные отделы", coerce=int, choices=[])
     responsible_text = StringField(
@@ -67,7 +66,7 @@ class ItemForm(BaseForm):
 
 class FactForm(BaseForm):
     result = TextAreaField("Фактический результат", validators=[Length(max=5000)])
-    done_on = DateField(
+    done_on = RuDate(
         "Дата исполнения",
         description="По ней считается срок; если дат несколько — последняя.",
         **DATE,

@@ -327,7 +327,12 @@ def evidence_add(item_id: int):
         flash("Выберите документ из списка.", "danger")
         return redirect(back, 303)
     ref = artefacts.parse(form.evidence.data)
-    roadmap.add_evidence(item, ref.kind, ref.id, _me())
+    try:
+        roadmap.add_evidence(item, ref.kind, ref.id, _me())
+    except roadmap.RoadmapError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(back, 303)
     db.session.commit()
     flash("Подтверждение добавлено.", "success")
     return redirect(back, 303)

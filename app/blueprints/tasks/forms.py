@@ -1,6 +1,5 @@
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -11,30 +10,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.blueprints.listing import MAX_ID
-from app.forms import BaseForm, choices
+from app.forms import BaseForm, RuDate, choices
 from app.models.tasks import PRIORITIES, TASK_SOURCES
-from app.services.tasks import MAX_COMMENT, MAX_RECURRENCE_DAYS, MY_ROLES, STATUS_FILTERS, year_problem
+from app.services.tasks import MAX_COMMENT, MAX_RECURRENCE_DAYS, MY_ROLES, STATUS_FILTERS
 
 REQUIRED = "Обязательное поле."
-DATE_MESSAGE = "Дата должна быть в формате ДД.ММ.ГГГГ (или ГГГГ-ММ-ДД)."
-
-
-class RuDate(DateField):
-    """A date from <input type=date> (yyyy-mm-dd) or typed by hand (dd.mm.yyyy), with a Russian message;
-    a year outside the task area's range (a typo such as 20266) is refused too."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y"])
-        super().__init__(label, validators, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(DATE_MESSAGE) from error
-        if problem := year_problem(self.data):
-            self.data = None
-            raise ValueError(problem)
 
 
 class WholeNumber(IntegerField):
@@ -119,9 +99,22 @@ class TeamFilters(_Filters):
     department = SelectField(
         "Отдел", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
     )
+    region = SelectField(
+        "Регион", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
+    )
+    # the people the user may see (the view sets the choices): an id outside them is reported, never applied
+    responsible = SelectField(
+        "Ответственный", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
+    )
     source = SelectField("Источник", choices=choices([("", "Любой")] + list(TASK_SOURCES.items())), default="")
     due_from = RuDate("Срок с", validators=[Optional()])
     due_to = RuDate("Срок по", validators=[Optional()])
+
+    def validate_responsible(self, field):
+        if field.errors or not field.data:
+            return
+        if field.data not in {choice.value for choice in field.choices or ()}:
+            raise ValidationError("Выберите ответственного из списка.")
 
     def validate_due_to(self, field):
         if field.data and self.due_from.data and field.data < self.due_from.data:

@@ -4,7 +4,7 @@ import csv
 import io
 from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -20,14 +20,26 @@ from app.extensions import db
 from app.forms import choices
 from app.models.base import today
 from app.models.meetings import Decision
-from app.models.org import Centre, Department, User
+from app.models.org import Centre, Department, Region, User
+from app.models.roadmap import RoadmapItem
 from app.models.tasks import Task
 from app.services import audit, tasks
 from app.services.personal_data import shown
 from app.services.policy import can, get_or_404, permission_required, scoped
 
 MY_FILTERS = ("role", "status", "overdue", "q")
-TEAM_FILTERS = ("q", "status", "overdue", "centre", "department", "source", "due_from", "due_to")
+TEAM_FILTERS = (
+    "q",
+    "status",
+    "overdue",
+    "region",
+    "centre",
+    "department",
+    "responsible",
+    "source",
+    "due_from",
+    "due_to",
+)
 STATUS_BADGES = {
     "new": "text-bg-secondary",
     "in_progress": "text-bg-primary",
@@ -65,7 +77,7 @@ def _helpers():
     }
 
 
-DEFAULTS = {"status": "open", "centre": "0", "department": "0"}
+DEFAULTS = {"status": "open", "region": "0", "centre": "0", "department": "0", "responsible": "0"}
 
 
 def _args(keys) -> dict:
@@ -151,8 +163,24 @@ def _team_filters() -> TeamFilters:
     form.department.choices = choices(
         [(0, "Все отделы")] + [(d_id, f"{centre} / {name}") for d_id, centre, name in departments]
     )
+    regions = db.session.execute(
+        scoped(select(Region.id, Region.name), Region, current_user, "task.manage").order_by(Region.name)
+    )
+    form.region.choices = choices([(0, "Все регионы")] + [tuple(row) for row in regions])
+    form.responsible.choices = choices([(0, "Все")] + _people(_responsible_in_view(form.responsible.data)))
     form.validate()
     return form
+
+
+def _responsible_in_view(user_id) -> list[int]:
+    """The person asked for, if responsible for a task in the team view: a colleague who has left or works
+    elsewhere is still someone whose tasks the user sees there (before validation: an absurd id is not queried)."""
+    if not isinstance(user_id, int) or not 0 < user_id <= MAX_ID:
+        return []
+    found = db.session.scalar(
+        tasks.team(_me()).with_only_columns(Task.id).where(Task.responsible_id == user_id).limit(1)
+    )
+    return [user_id] if found is not None else []
 
 
 def _team_query(form: TeamFilters, with_status: bool = True):
@@ -160,8 +188,10 @@ def _team_query(form: TeamFilters, with_status: bool = True):
         tasks.team(_me()),
         status=(form.valid("status") or "open") if with_status else None,
         overdue=form.valid("overdue"),
+        region_id=form.valid("region"),
         centre_id=form.valid("centre"),
         department_id=form.valid("department"),
+        responsible_id=form.valid("responsible"),
         source=form.valid("source"),
         due_from=form.valid("due_from"),
         due_to=form.valid("due_to"),
@@ -363,10 +393,19 @@ def _source(task: Task) -> tuple[str, str | None]:
         if decision is not None:
             meeting = decision.item.meeting
             text = f"{meeting}, решение {decision.number}"
-            url = None
-            if "meetings.meeting" in current_app.view_functions and can(current_user, "meeting.view", meeting):
-                url = url_for("meetings.meeting", meeting_id=meeting.id)
+            url = (
+                url_for("meetings.meeting", meeting_id=meeting.id)
+                if can(current_user, "meeting.view", meeting)
+                else None
+            )
             return text, url
+    if task.source_type == "roadmap" and task.source_id:
+        item = db.session.get(RoadmapItem, task.source_id)
+        if item is not None:
+            plan = item.roadmap
+            text = f"{task.source_label} «{plan.title}», мероприятие {item.number}"
+            visible = can(current_user, "roadmap.view", plan)
+            return text, url_for("roadmap.roadmap", roadmap_id=plan.id, _anchor=f"item-{item.id}") if visible else None
     return task.source_label, None
 
 
