@@ -77,7 +77,8 @@ class SearchableMixin:
     """Keeps `search_text` (normalised) in step with the fields named in `__search_fields__`."""
 
     __search_fields__: tuple[str, ...] = ()
-    search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH), default="")
+    # only ever searched, never shown: not loaded with the record
+    search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH), default="", deferred=True)
 
     def refresh_search_text(self) -> None:
         parts = []

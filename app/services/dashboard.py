@@ -34,8 +34,6 @@ NEXT_DAYS = 14  # «ближайшие сроки»: items due from today to tod
 NEXT_SHOWN = 5  # of them, shown per roadmap; the rest are counted and on the roadmap's page
 SLIP_SHOWN = 20  # items late against the baseline shown; the rest are counted
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
-RAG_NAMES = {"red": "Красный", "amber": "Жёлтый", "green": "Зелёный"}
-RAG_BADGES = {"red": "text-bg-danger", "amber": "text-bg-warning", "green": "text-bg-success"}
 
 
 class NotInScope(LookupError):
@@ -160,14 +158,6 @@ class RoadmapRow:
     progress: roadmap.Progress
     next_items: list[RoadmapItem]  # the nearest NEXT_SHOWN of them
     next_total: int
-
-    @property
-    def rag_name(self) -> str:
-        return RAG_NAMES[self.progress.rag]
-
-    @property
-    def rag_badge(self) -> str:
-        return RAG_BADGES[self.progress.rag]
 
 
 def next_deadlines(items, on: date, days: int = NEXT_DAYS) -> list[RoadmapItem]:

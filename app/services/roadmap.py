@@ -167,6 +167,14 @@ class Progress:
     def rag_label(self) -> str:
         return {"red": "есть просроченные мероприятия", "amber": "есть риски", "green": "по плану"}[self.rag]
 
+    @property
+    def rag_name(self) -> str:
+        return {"red": "Красный", "amber": "Жёлтый", "green": "Зелёный"}[self.rag]
+
+    @property
+    def rag_badge(self) -> str:
+        return {"red": "text-bg-danger", "amber": "text-bg-warning", "green": "text-bg-success"}[self.rag]
+
 
 def progress(items, on: date | None = None) -> Progress:
     on = on or today()

@@ -667,20 +667,21 @@ def sort(stmt, key: str | None, default: str = "deadline"):
 
 
 def with_people(stmt, *also: str):
-    """Load the responsible person and centre a task list shows, and the relations named in `also`
-    ("controller", "department", "participants", "children": the last only to tell a group's
-    parent), in one query each rather than one per row.
+    """Load the responsible person a task list shows, and the relations named in `also` ("controller",
+    "centre", "department", "participants", "children": the last only to tell a group's parent), in one
+    query each rather than one per row.
 
     Separate small queries, not joins: joining the tables into the list's query costs the
     PostgreSQL planner more than the round trips; and a list loads only what it shows.
     """
     loaders = {
         "controller": selectinload(Task.controller),
+        "centre": selectinload(Task.centre),
         "department": selectinload(Task.department),
         "participants": selectinload(Task.participants),
         "children": selectinload(Task.children).load_only(Task.id, Task.parent_id),
     }
-    return stmt.options(selectinload(Task.responsible), selectinload(Task.centre), *(loaders[name] for name in also))
+    return stmt.options(selectinload(Task.responsible), *(loaders[name] for name in also))
 
 
 def roles_of(user, task: Task) -> list[str]:
@@ -775,7 +776,7 @@ EXPORT_HEADERS = [
 def export_rows(stmt, on: date | None = None):
     """Rows of the filtered list for CSV and XLSX: plain values, dates as dates; names as short names."""
     on = on or today()
-    stmt = with_people(stmt, "controller", "department").limit(MAX_EXPORT)
+    stmt = with_people(stmt, "controller", "centre", "department").limit(MAX_EXPORT)
     for task in db.session.scalars(stmt):
         yield [
             task.id,

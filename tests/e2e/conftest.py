@@ -92,7 +92,8 @@ class AxeChecker:
 @pytest.fixture
 def page(browser, live_server):
     """A page that allows only loopback traffic and is axe-checked after every load."""
-    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="ru-RU")
+    # reduced motion: no colour transitions, so axe sees a button under the pointer in its steady state
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="ru-RU", reduced_motion="reduce")
     page = context.new_page()
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server) else route.abort())
     axe = AxeChecker(page)

@@ -49,7 +49,9 @@ def test_changing_and_removing_an_override_is_audited(app, make):
     calendar.remove_override(day, actor=admin)
     assert calendar.is_working_day(day)
 
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "CalendarOverride")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "CalendarOverride").order_by(AuditEvent.id)
+    ).all()
     assert [e.action for e in events] == ["calendar.override", "calendar.override", "calendar.override_remove"]
     assert events[1].before == {"is_working": False, "note": ""}
     assert events[1].after == {"is_working": False, "note": "Перенос отменён"}

@@ -149,7 +149,9 @@ def test_group_parent_closes_with_its_last_child_and_reopens_with_any(w, group):
     parent = fresh(parent)
     assert parent.status == "done" and parent.completed_on == today()
     audit = db.session.scalars(
-        select(AuditEvent.after).where(AuditEvent.object_id == parent.id, AuditEvent.action == "task.status")
+        select(AuditEvent.after)
+        .where(AuditEvent.object_type == "Task", AuditEvent.object_id == parent.id, AuditEvent.action == "task.status")
+        .order_by(AuditEvent.id)
     ).all()
     assert [a["status"] for a in audit] == ["in_progress", "done"]
 

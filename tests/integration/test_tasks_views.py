@@ -194,7 +194,9 @@ def test_executor_and_manager_moves(client, login, w):
     reopened = db.session.get(Task, task.id)
     assert reopened.status == "in_progress" and reopened.completed_on is None
     statuses = db.session.scalars(
-        select(AuditEvent.after).where(AuditEvent.object_type == "Task", AuditEvent.action == "task.status")
+        select(AuditEvent.after)
+        .where(AuditEvent.object_type == "Task", AuditEvent.action == "task.status")
+        .order_by(AuditEvent.id)
     ).all()
     assert [s["status"] for s in statuses] == ["in_progress", "review", "done", "in_progress"]
 

@@ -73,7 +73,7 @@ MANAGERS_ONLY = "Изменять поручение могут его авто�
 
 def _with_people(stmt):
     """Everything a task's JSON names, loaded in a few queries whatever the page size."""
-    return tasks.with_people(stmt, "controller", "department", "children").options(
+    return tasks.with_people(stmt, "controller", "centre", "department", "children").options(
         selectinload(Task.created_by),
         selectinload(Task.participants).selectinload(TaskParticipant.user),
     )

@@ -130,7 +130,7 @@ def _my_query(form: MyFilters, with_status: bool = True):
 def mine():
     form = _my_filters()
     stmt, sort = tasks.sort(_my_query(form), request.args.get("sort"))
-    page = paginate(tasks.with_people(stmt, "participants"))  # «Моя роль»
+    page = paginate(tasks.with_people(stmt, "centre", "participants"))  # «Моя роль»
     args = _args(MY_FILTERS)
     return render(
         "tasks/mine.html",
@@ -201,7 +201,7 @@ def _team_query(form: TeamFilters, with_status: bool = True):
 
 def _render_team(form: TeamFilters, status: int = 200):
     stmt, sort = tasks.sort(_team_query(form), request.args.get("sort"))
-    page = paginate(tasks.with_people(stmt, "department", "children"))  # group parents cannot be ticked
+    page = paginate(tasks.with_people(stmt, "centre", "department", "children"))  # group parents: no tick
     args = _args(TEAM_FILTERS)
     return (
         render(
