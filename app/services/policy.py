@@ -34,6 +34,9 @@ _STAFF = _READ | {"attachment.manage"}
 _TASKS = {"task.manage", "task.comment"}
 _MEETINGS = {"meeting.manage"} | _TASKS
 _PROGRAMME = {"roadmap.manage", "document.manage", "report.manage"}  # the pilot's plan, register and report
+# A centre's staff read their region's own roadmaps, orders and reports, and a centre director's
+# screen shows them: the centres carry them out.
+READ_UP = {"roadmap.view", "document.view", "report.view", "dashboard.view"}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     "admin": _STAFF
@@ -88,13 +91,14 @@ class Visibility:
     everything: bool = False
     region_ids: set[int] = field(default_factory=set)
     centre_ids: set[int] = field(default_factory=set)
+    region_own_ids: set[int] = field(default_factory=set)  # regions whose own records (no centre) are covered
 
     def covers(self, region_id: int | None, centre_id: int | None) -> bool:
         if self.everything:
             return True
         if centre_id is not None:
             return centre_id in self.centre_ids
-        return region_id is not None and region_id in self.region_ids
+        return region_id is not None and (region_id in self.region_ids or region_id in self.region_own_ids)
 
 
 def with_branches(centre_ids: set[int]) -> set[int]:
@@ -140,6 +144,8 @@ def visibility(user, permission: str) -> Visibility:
             vis.region_ids.add(assignment.region_id)
     if not vis.everything:
         vis.centre_ids = _centres_of(vis.region_ids, direct_centres)
+        if permission in READ_UP and direct_centres:
+            vis.region_own_ids = set(db.session.scalars(select(Centre.region_id).where(Centre.id.in_(direct_centres))))
     cache[key] = vis
     return vis
 
@@ -236,8 +242,8 @@ def scope_filter(model, user, permission: str):
     clauses = []
     if vis.centre_ids:
         clauses.append(centre_col.in_(vis.centre_ids))
-    if vis.region_ids:
-        clauses.append(region_col.in_(vis.region_ids) & centre_col.is_(None))
+    if vis.region_ids or vis.region_own_ids:
+        clauses.append(region_col.in_(vis.region_ids | vis.region_own_ids) & centre_col.is_(None))
     return or_(*clauses) if clauses else false()
 
 

@@ -417,7 +417,13 @@ def test_distribution_notifies_recipients_who_see_the_document_and_acknowledge_o
     assert acknowledged_at() == first
     assert events(document, "document.acknowledge") == 1
 
+    # a centre's staff read their region's own documents, but confirm only what was sent to them
     switch(client, login, w["centre_employee"])
+    assert client.get(f"/documents/{document.id}").status_code == 200
+    refused = client.post(f"/documents/{document.id}/acknowledge", follow_redirects=True)
+    assert "Этот документ вам не направлялся" in text_of(refused)
+    assert events(document, "document.acknowledge") == 1
+    switch(client, login, w["foreigner"])
     assert client.get(f"/documents/{document.id}").status_code == 404
     assert client.post(f"/documents/{document.id}/acknowledge").status_code == 404
     assert NUMBER not in text_of(client.get("/documents/"))

@@ -318,6 +318,11 @@ def test_readers_read_and_foreigners_see_nothing(client, login, w):
     for path in (f"/roadmaps/{plan.id}/edit", f"/roadmaps/items/{item.id}/fact", f"/roadmaps/blocks/{block.id}/edit"):
         assert client.get(path).status_code == 403, path
     client.post("/logout")
+    login(w["director"])  # a centre's director reads the region's own roadmap (the centres carry it out)
+    assert plan.title[:30] in html(client.get("/roadmaps/"))
+    assert client.get(f"/roadmaps/{plan.id}").status_code == 200
+    assert client.get(f"/roadmaps/items/{item.id}/fact").status_code == 404  # but keeps no region's roadmap
+    client.post("/logout")
     login(w["outsider"])
     assert plan.title[:30] not in html(client.get("/roadmaps/"))
     for path in (

@@ -44,6 +44,19 @@ def _helpers():
     }
 
 
+def _saved(call, field):
+    """Run a roadmap service call and commit; if the service refuses, roll back and show why under `field`.
+    The call's result, or None when refused."""
+    try:
+        result = call()
+    except roadmap.RoadmapError as error:
+        db.session.rollback()
+        field.errors.append(str(error))
+        return None
+    db.session.commit()
+    return result
+
+
 # ---- list -----------------------------------------------------------------------------------
 
 
@@ -99,14 +112,8 @@ def edit(roadmap_id: int | None = None):
     if request.method == "GET" and existing is not None:
         form.scope.data = scope_value(existing)
     if form.validate_on_submit() and (scope := _chosen_scope(form)) is not None:
-        values = {"title": form.title.data, "starts_on": form.starts_on.data, "ends_on": form.ends_on.data}
-        try:
-            saved = roadmap.save_roadmap(existing, {**values, **scope}, _me())
-        except roadmap.RoadmapError as error:
-            db.session.rollback()
-            form.ends_on.errors.append(str(error))
-        else:
-            db.session.commit()
+        values = {"title": form.title.data, "starts_on": form.starts_on.data, "ends_on": form.ends_on.data, **scope}
+        if saved := _saved(lambda: roadmap.save_roadmap(existing, values, _me()), form.ends_on):
             flash("Дорожная карта сохранена.", "success")
             return redirect(url_for("roadmap.roadmap", roadmap_id=saved.id), 303)
     return render_template("roadmap/roadmap_form.html", form=form, roadmap=existing)
@@ -118,15 +125,8 @@ def from_template():
     form = TemplateForm()
     form.scope.choices = scope_choices(current_user, "roadmap.manage")
     if form.validate_on_submit() and (scope := _chosen_scope(form)) is not None:
-        try:
-            made = roadmap.from_template(
-                form.template.data, {"title": form.title.data, "starts_on": form.starts_on.data, **scope}, _me()
-            )
-        except roadmap.RoadmapError as error:
-            db.session.rollback()
-            form.starts_on.errors.append(str(error))
-        else:
-            db.session.commit()
+        values = {"title": form.title.data, "starts_on": form.starts_on.data, **scope}
+        if made := _saved(lambda: roadmap.from_template(form.template.data, values, _me()), form.starts_on):
             flash(f"Дорожная карта создана по шаблону: {len(made.items)} мероприятий.", "success")
             return redirect(url_for("roadmap.roadmap", roadmap_id=made.id), 303)
     return render_template("roadmap/template_form.html", form=form)
@@ -175,13 +175,7 @@ def block_edit(roadmap_id: int | None = None, block_id: int | None = None):
     form = BlockForm(obj=block)
     if form.validate_on_submit():
         values = {"title": form.title.data, "starts_on": form.starts_on.data, "ends_on": form.ends_on.data}
-        try:
-            roadmap.save_block(plan, block, values, _me())
-        except roadmap.RoadmapError as error:
-            db.session.rollback()
-            form.ends_on.errors.append(str(error))
-        else:
-            db.session.commit()
+        if _saved(lambda: roadmap.save_block(plan, block, values, _me()), form.ends_on):
             flash("Блок сохранён.", "success")
             return redirect(url_for("roadmap.roadmap", roadmap_id=plan.id), 303)
     return render_template("roadmap/block_form.html", form=form, roadmap=plan, block=block)
@@ -252,13 +246,8 @@ def item_edit(block_id: int | None = None, item_id: int | None = None):
             )
         }
         values.update(deliverable_kind=ref.kind if ref else "", deliverable_id=ref.id if ref else None)
-        try:
-            saved = roadmap.save_item(target, item, values, _me(), form.people.data, form.departments.data)
-        except roadmap.RoadmapError as error:
-            db.session.rollback()
-            form.due_on.errors.append(str(error))
-        else:
-            db.session.commit()
+        people, departments = form.people.data, form.departments.data
+        if saved := _saved(lambda: roadmap.save_item(target, item, values, _me(), people, departments), form.due_on):
             flash("Мероприятие сохранено.", "success")
             return redirect(url_for("roadmap.roadmap", roadmap_id=plan.id, _anchor=f"item-{saved.id}"), 303)
     return render_template("roadmap/item_form.html", form=form, roadmap=plan, item=item)
@@ -293,13 +282,7 @@ def item_fact(item_id: int):
     )
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in roadmap.FACT_FIELDS}
-        try:
-            roadmap.record_fact(item, values, _me())
-        except roadmap.RoadmapError as error:
-            db.session.rollback()
-            form.done_on.errors.append(str(error))
-        else:
-            db.session.commit()
+        if _saved(lambda: roadmap.record_fact(item, values, _me()), form.done_on):
             flash("Исполнение сохранено.", "success")
             return redirect(url_for("roadmap.roadmap", roadmap_id=item.roadmap_id, _anchor=f"item-{item.id}"), 303)
     return render_template(
