@@ -73,7 +73,7 @@ def app(_schema, request):
     @application.before_request
     def _like_a_fresh_app_context():
         """Requests share the test's app context: forget per-request state as a new one would."""
-        for key in ("_login_user", "_visibility", "_centres_of"):
+        for key in ("_login_user", "_visibility", "_centres_of", "_regions_of"):
             g.pop(key, None)
         db.session.expire_all()
 

@@ -123,6 +123,15 @@ def _centres_of(region_ids: set[int], direct_centres: set[int]) -> set[int]:
     return set(cache[key])
 
 
+def _regions_of(centre_ids: set[int]) -> set[int]:
+    """The regions of these centres, asked once per request."""
+    cache = g.setdefault("_regions_of", {})
+    key = frozenset(centre_ids)
+    if key not in cache:
+        cache[key] = frozenset(db.session.scalars(select(Centre.region_id).where(Centre.id.in_(centre_ids))))
+    return set(cache[key])
+
+
 def visibility(user, permission: str) -> Visibility:
     """Compute (once per request) the scope in which `user` holds `permission`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -145,7 +154,7 @@ def visibility(user, permission: str) -> Visibility:
     if not vis.everything:
         vis.centre_ids = _centres_of(vis.region_ids, direct_centres)
         if permission in READ_UP and direct_centres:
-            vis.region_own_ids = set(db.session.scalars(select(Centre.region_id).where(Centre.id.in_(direct_centres))))
+            vis.region_own_ids = _regions_of(direct_centres)
     cache[key] = vis
     return vis
 

@@ -736,3 +736,14 @@ def test_long_lists_stop_counting_at_the_cap(app, client, login, w, monkeypatch)
     # further on, counting reaches past the page shown
     third = html(client.get("/tasks/team?page=3"))
     assert "Найдено поручений: 5" in third and "Поручение" in third
+
+
+def test_a_name_in_the_team_list_narrows_it_to_that_person(client, login, w):
+    new_task(w, "Поручение исполнителя")
+    new_task(w, "Поручение коллеги", responsible_id=w["colleague"].id)
+    login(w["lead"])
+    page = html(client.get("/tasks/team"))
+    assert f"responsible={w['executor'].id}" in page
+    narrowed = html(client.get(f"/tasks/team?responsible={w['executor'].id}"))
+    assert "Поручение исполнителя" in narrowed and "Поручение коллеги" not in narrowed
+    assert narrowed.count("<option") < 50  # the select holds the chosen person, not the whole region's staff

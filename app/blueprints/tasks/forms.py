@@ -102,7 +102,7 @@ class TeamFilters(_Filters):
     region = SelectField(
         "Регион", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
     )
-    # the people the user may see (the view sets the choices): an id outside them is reported, never applied
+    # the person chosen by a link, if the user may see them (the view sets the choice): else reported, never applied
     responsible = SelectField(
         "Ответственный", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
     )

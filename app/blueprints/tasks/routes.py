@@ -25,7 +25,7 @@ from app.models.roadmap import RoadmapItem
 from app.models.tasks import Task
 from app.services import audit, tasks
 from app.services.personal_data import shown
-from app.services.policy import can, get_or_404, permission_required, scoped
+from app.services.policy import can, get_or_404, permission_required, scoped, visibility
 
 MY_FILTERS = ("role", "status", "overdue", "q")
 TEAM_FILTERS = (
@@ -163,24 +163,29 @@ def _team_filters() -> TeamFilters:
     form.department.choices = choices(
         [(0, "Все отделы")] + [(d_id, f"{centre} / {name}") for d_id, centre, name in departments]
     )
-    regions = db.session.execute(
-        scoped(select(Region.id, Region.name), Region, current_user, "task.manage").order_by(Region.name)
-    )
-    form.region.choices = choices([(0, "Все регионы")] + [tuple(row) for row in regions])
-    form.responsible.choices = choices([(0, "Все")] + _people(_responsible_in_view(form.responsible.data)))
+    vis = visibility(current_user, "task.manage")
+    regions = []
+    if vis.everything or vis.region_ids:  # a choice only for those managing whole regions
+        stmt = scoped(select(Region.id, Region.name), Region, current_user, "task.manage").order_by(Region.name)
+        regions = [tuple(row) for row in db.session.execute(stmt)]
+    form.region.choices = choices([(0, "Все регионы")] + regions)
+    form.responsible.choices = choices([(0, "Все")] + _chosen_responsible(form.responsible.data))
     form.validate()
     return form
 
 
-def _responsible_in_view(user_id) -> list[int]:
-    """The person asked for, if responsible for a task in the team view: a colleague who has left or works
-    elsewhere is still someone whose tasks the user sees there (before validation: an absurd id is not queried)."""
+def _chosen_responsible(user_id) -> list[tuple[int, str]]:
+    """The person the list is narrowed to (from a link: a name in the list, the director's screen), as the
+    one option beside «Все»: someone the user may see, or responsible for a task in the team view (a
+    colleague who has left or works elsewhere). A region has thousands of staff: no select lists them all.
+    Before validation: an absurd id is not queried."""
     if not isinstance(user_id, int) or not 0 < user_id <= MAX_ID:
         return []
-    found = db.session.scalar(
-        tasks.team(_me()).with_only_columns(Task.id).where(Task.responsible_id == user_id).limit(1)
-    )
-    return [user_id] if found is not None else []
+    user = db.session.scalar(scoped(select(User), User, current_user, "user.view").where(User.id == user_id))
+    in_view = tasks.team(_me()).with_only_columns(Task.id).where(Task.responsible_id == user_id).limit(1)
+    if user is None and db.session.scalar(in_view) is not None:
+        user = db.session.get(User, user_id)
+    return [(user.id, shown(user, "full_name"))] if user is not None else []
 
 
 def _team_query(form: TeamFilters, with_status: bool = True):
