@@ -75,7 +75,8 @@ def title(kind: str, artefact_id: int | None) -> str:
     if kind == "protocol":
         return protocol_title(record)
     if kind == "roadmap":
-        return record.title if record.title.lower().startswith(label.lower()) else f"{label} «{record.title}»"
+        named = record.title.lstrip('«"').lower().startswith(label.lower())  # «Дорожная карта» по …
+        return record.title if named else f"{label} «{record.title}»"
     return str(record)
 
 

@@ -352,3 +352,10 @@ def test_a_roadmap_cannot_be_made_for_a_foreign_scope(client, login, w):
     )
     assert response.status_code == 200  # the form again, with the scope refused
     assert db.session.scalar(select(func.count(Roadmap.id))) == 0
+
+
+def test_a_roadmap_is_cited_by_its_title_without_saying_it_twice(w):
+    named = roadmap.save_roadmap(None, {"title": "«Дорожная карта» по направлению «Путь клиента»"}, w["secretary"])
+    plain = roadmap.save_roadmap(None, {"title": "План пилота"}, w["secretary"])
+    assert artefacts.title("roadmap", named.id) == "«Дорожная карта» по направлению «Путь клиента»"
+    assert artefacts.title("roadmap", plain.id) == "Дорожная карта «План пилота»"
