@@ -361,7 +361,7 @@ def test_document_detail_for_a_manager(client, world):
         "kind": "roadmap",
         "kind_label": "Дорожная карта",
         "id": plan.id,
-        "title": "Дорожная карта ««Дорожная карта» по направлению «Совершенствование пути клиента»»",
+        "title": "«Дорожная карта» по направлению «Совершенствование пути клиента»",
     }
     assert (approval["verb_label"], approval["approved_on"]) == ("Утверждено", "2021-07-30")
     assert body["approved_by"] == [] and body["may_manage"] is True
