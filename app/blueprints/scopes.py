@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import choices
-from app.models.org import Centre, Region
+from app.models.org import Centre, Region, User
+from app.services.personal_data import shown
 from app.services.policy import Scope, scoped
 
 
@@ -35,3 +36,20 @@ def scope_value(record) -> str:
     if record.centre_id:
         return f"centre:{record.centre_id}"
     return f"region:{record.region_id}" if record.region_id else ""
+
+
+def staff_options(user, region_id: int | None, also=()) -> list[tuple[int, str]]:
+    """«ФИО, должность» options: active staff `user` may see, of the region when one is given, plus the
+    people in `also` (already named on the record, whoever they are now), in alphabetical order."""
+    stmt = scoped(select(User), User, user, "user.view").where(User.active.is_(True))
+    if region_id:
+        stmt = stmt.where(User.region_id == region_id)
+    people = {u.id: u for u in db.session.scalars(stmt)}
+    missing = set(also) - people.keys()
+    if missing:
+        people.update({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(missing)))})
+    options = []
+    for person in people.values():
+        name = shown(person, "full_name")
+        options.append((person.id, f"{name}, {person.position}" if person.position else name))
+    return sorted(options, key=lambda option: option[1].lower())

@@ -20,7 +20,7 @@ from app.blueprints.documents.forms import (
 )
 from app.blueprints.htmx import render
 from app.blueprints.listing import paginate
-from app.blueprints.scopes import scope_choices, scope_of, scope_value
+from app.blueprints.scopes import scope_choices, scope_of, scope_value, staff_options
 from app.extensions import db
 from app.forms import choices
 from app.models.base import today
@@ -156,18 +156,6 @@ def _approval_options(document: Document) -> list:
     return choices([("", "— выберите —")] + options)
 
 
-def _people(document: Document) -> list:
-    """Active staff the user may see, of the document's region for a regional document, as options."""
-    stmt = scoped(select(User), User, current_user, "user.view").where(User.active.is_(True))
-    if document.region_id:
-        stmt = stmt.where(User.region_id == document.region_id)
-    options = []
-    for user in db.session.scalars(stmt):
-        name = shown(user, "full_name")
-        options.append((user.id, f"{name}, {user.position}" if user.position else name))
-    return sorted(options, key=lambda option: option[1].lower())
-
-
 def _approval_form(document: Document, formdata=None) -> ApprovalForm:
     form = ApprovalForm(formdata=formdata, id_prefix="approval")
     form.artefact_ref.choices = _approval_options(document)
@@ -176,7 +164,7 @@ def _approval_form(document: Document, formdata=None) -> ApprovalForm:
 
 def _distribute_form(document: Document, formdata=None) -> DistributeForm:
     form = DistributeForm(formdata=formdata, id_prefix="distribute")
-    form.user_ids.choices = choices(_people(document))
+    form.user_ids.choices = choices(staff_options(current_user, document.region_id))
     return form
 
 

@@ -17,7 +17,7 @@ from app.blueprints.roadmap.forms import (
     RoadmapForm,
     TemplateForm,
 )
-from app.blueprints.scopes import scope_choices, scope_of, scope_value
+from app.blueprints.scopes import scope_choices, scope_of, scope_value, staff_options
 from app.extensions import db
 from app.forms import choices
 from app.models.org import Department, User
@@ -193,15 +193,8 @@ def _item_or_404(item_id: int) -> RoadmapItem:
 
 def _item_choices(form: ItemForm, plan: Roadmap, item: RoadmapItem | None) -> None:
     form.block_id.choices = choices((b.id, f"{b.position}. {b.title}") for b in plan.blocks)
-    people = scoped(select(User), User, current_user, "user.view").where(User.active.is_(True))
-    if plan.region_id:
-        people = people.where(User.region_id == plan.region_id)
-    named = {p.user_id for p in item.people} if item else set()
-    users = {u.id: u for u in db.session.scalars(people.order_by(User.full_name))}
-    users.update({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(named - users.keys())))})
-    form.people.choices = choices(
-        (u.id, f"{u.full_name}, {u.position}" if u.position else u.full_name) for u in users.values()
-    )
+    named = [p.user_id for p in item.people] if item else []
+    form.people.choices = choices(staff_options(current_user, plan.region_id, named))
     departments = scoped(select(Department), Department, current_user, "org.view")
     if plan.region_id:
         departments = departments.where(Department.region_id == plan.region_id)
