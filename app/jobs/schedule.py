@@ -3,6 +3,7 @@
 from rq.cron import register
 
 from app.config import queue_name
+from app.jobs.indices import recalculate_nightly
 from app.jobs.personal_data import anonymise_expired_client_data
 from app.jobs.reminders import DIGEST_HOUR, moscow_cron, send_daily_reminders
 from app.jobs.sweep import requeue_stranded
@@ -10,3 +11,4 @@ from app.jobs.sweep import requeue_stranded
 register(anonymise_expired_client_data, queue_name=queue_name(), cron="30 2 * * *")
 register(requeue_stranded, queue_name=queue_name(), cron="*/15 * * * *")
 register(send_daily_reminders, queue_name=queue_name(), cron=moscow_cron(DIGEST_HOUR))  # 07:00 Moscow time
+register(recalculate_nightly, queue_name=queue_name(), cron=moscow_cron(3))  # 03:00 Moscow time

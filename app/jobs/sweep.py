@@ -1,4 +1,5 @@
-"""Re-enqueue work whose enqueue was lost because Redis was down when it was committed."""
+"""Re-enqueue work whose enqueue was lost because Redis was down when it was committed: job runs,
+mail, and pending recalculations of a centre-period."""
 
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.jobs import _app, get_queue
 from app.models.base import utcnow
+from app.models.indices import RecalcRequest
 from app.models.jobs import JobRun
 from app.models.mail import OutboxMessage
 
@@ -18,6 +20,7 @@ def requeue_stranded() -> dict:
 
     Both jobs skip work already done, so a run enqueued twice does not run twice.
     """
+    from app.jobs.indices import recalculate_centre
     from app.jobs.mail import deliver
     from app.services.jobs import JOB_KINDS, job_function
 
@@ -34,5 +37,10 @@ def requeue_stranded() -> dict:
         ).all()
         for message_id in message_ids:
             queue.enqueue(deliver, message_id)
+        recalcs = db.session.execute(
+            select(RecalcRequest.centre_id, RecalcRequest.period).where(RecalcRequest.requested_at < cutoff)
+        ).all()
+        for centre_id, period in recalcs:
+            queue.enqueue(recalculate_centre, centre_id, period)
         db.session.remove()
-        return {"runs": len(runs), "messages": len(message_ids)}
+        return {"runs": len(runs), "messages": len(message_ids), "recalculations": len(recalcs)}

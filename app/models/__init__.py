@@ -6,9 +6,12 @@ from app.models.calendar import CalendarOverride
 from app.models.documents import Approval, Document, DocumentRecipient
 from app.models.files import Attachment
 from app.models.ical import IcalFeedToken  # noqa: F401
+from app.models.indices import IndexValue, IndicatorValue, RecalcRequest
 from app.models.jobs import JobRun
+from app.models.journeys import TouchPoint
 from app.models.mail import OutboxMessage
 from app.models.meetings import AgendaItem, Attendance, Decision, GroupMember, Meeting, ProtocolRevision, WorkingGroup
+from app.models.methodology import Indicator, IndicatorGroup, Methodology, MethodologyParam
 from app.models.notifications import Notification, ReminderLog, ReminderRule  # noqa: F401
 from app.models.org import (
     Centre,
@@ -29,9 +32,25 @@ from app.models.roadmap import (
     RoadmapItemDepartment,
     RoadmapItemPerson,
 )
+from app.models.surveys import Answer, Option, Question, Quota, Response, Survey, SurveyLink
 from app.models.tasks import Task, TaskComment, TaskParticipant
 
 __all__ = [
+    "Answer",
+    "IndexValue",
+    "Indicator",
+    "IndicatorGroup",
+    "IndicatorValue",
+    "Methodology",
+    "MethodologyParam",
+    "Option",
+    "Question",
+    "Quota",
+    "RecalcRequest",
+    "Response",
+    "Survey",
+    "SurveyLink",
+    "TouchPoint",
     "Approval",
     "Document",
     "DocumentRecipient",

@@ -17,6 +17,7 @@ class JobKind(NamedTuple):
 JOB_KINDS = {
     "demo": JobKind("Демонстрационная задача", "app.jobs.demo.count_steps"),
     "report_package": JobKind("Пакет отчёта для ФЦК", "app.jobs.reports.build_package"),
+    "recalculate": JobKind("Пересчёт показателей и индекса", "app.jobs.indices.recalculate_everything"),
 }
 
 

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.base import personal_columns, utcnow
 from app.models.org import Consent, Setting
+from app.models.surveys import Response
 from app.services import audit
 from app.services.policy import can
 
@@ -141,7 +142,10 @@ def set_retention_days(days: int, actor=None) -> None:
     )
 
 
-CLIENT_DATA = [(Consent, "given_at", lambda: Consent.user_id.is_(None))]
+CLIENT_DATA = [
+    (Consent, "given_at", lambda: Consent.user_id.is_(None)),
+    (Response, "submitted_at", lambda: Response.email.is_not(None)),  # the optional e-mail of a survey answer
+]
 """Models holding client personal data, with the column from which retention counts and the
 condition that picks clients' rows (an employee's consent has a user and is kept)."""
 

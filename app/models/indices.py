@@ -1,0 +1,88 @@
+"""Computed results: indicator values and the client-centricity index per scope and period.
+
+Written only by the recalculation service (RQ jobs); each row records the methodology version,
+the inputs it was computed from and when.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import utcnow
+
+SCOPE_KINDS = {"centre": "ЦЗН", "region": "Регион", "network": "Тип сети", "federation": "Российская Федерация"}
+NETWORKS = {"centralised": "Централизованные сети", "decentralised": "Децентрализованные сети"}
+
+
+class IndicatorValue(db.Model):
+    """Значение показателя for one scope (centre, region, network type, federation), client type and period."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (
+        Index(
+            "uq_indicator_value",
+            "methodology_id",
+            "scope_kind",
+            "scope_key",
+            "period",
+            "indicator_id",
+            "client_type",
+            "measure",
+            unique=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodology.id"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    scope_kind: Mapped[str] = mapped_column(String(20))
+    scope_key: Mapped[str] = mapped_column(String(40))  # centre or region id, network type, «all»
+    period: Mapped[str] = mapped_column(String(7))
+    client_type: Mapped[str] = mapped_column(String(20))
+    measure: Mapped[str] = mapped_column(String(10), default="survey")  # survey | passport
+    numerator: Mapped[float] = mapped_column(Float, default=0.0)
+    denominator: Mapped[float] = mapped_column(Float, default=0.0)
+    value: Mapped[float | None] = mapped_column(Float)  # None = «нет данных»
+    inputs: Mapped[int] = mapped_column(default=0)  # answers (or passports) behind the value
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    indicator = relationship("Indicator")
+
+
+class IndexValue(db.Model):
+    """Индекс клиентоцентричности: the level of a scope in a period and its relative change."""
+
+    __tablename__ = "index_value"
+    __table_args__ = (
+        Index("uq_index_value", "methodology_id", "scope_kind", "scope_key", "period", "client_type", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodology.id"), index=True)
+    scope_kind: Mapped[str] = mapped_column(String(20))
+    scope_key: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(7))
+    client_type: Mapped[str] = mapped_column(String(20))
+    level: Mapped[float | None] = mapped_column(Float)
+    change: Mapped[float | None] = mapped_column(Float)  # relative to the previous period's level
+    missing: Mapped[list] = mapped_column(JSON, default=list)  # indicator codes without data
+    inputs: Mapped[int] = mapped_column(default=0)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    methodology = relationship("Methodology")
+
+
+class RecalcRequest(db.Model):
+    """A pending recalculation of one centre and period: at most one, however many answers arrive.
+
+    The row is written in the answer's transaction, so a recalculation is never lost when Redis
+    is down: the next job or the nightly run picks it up.
+    """
+
+    __tablename__ = "recalc_request"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)

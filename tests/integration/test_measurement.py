@@ -1,0 +1,203 @@
+"""Answers → indicator values → index, through the services and the real RQ worker on Redis."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models.indices import IndexValue, IndicatorValue, RecalcRequest
+from app.models.methodology import Indicator, Methodology
+from app.models.surveys import Answer, Response, Survey
+from app.services import indices, integrity, methodology, surveys
+
+PERIOD = "2026-Q4"
+
+
+@pytest.fixture
+def seeded(app):
+    methodology.install_templates()
+    surveys.install_templates()
+    db.session.commit()
+    return db.session.scalar(select(Survey).where(Survey.code == "fcc-jobseeker"))
+
+
+def answers(survey: Survey, rating: int, **overrides) -> dict:
+    """A complete job-seeker form: every required question answered with `rating` or the first option."""
+    form = {}
+    for question in survey.questions:
+        name = surveys.field_name(question)
+        if question.kind == "scale":
+            form[name] = str(rating)
+        elif question.kind in ("yes_no", "single") and question.required:
+            form[name] = question.options[0].value
+        elif question.kind == "multiple" and question.required:
+            form[name] = [question.options[0].value]
+    form.update(overrides)
+    return form
+
+
+def submit(survey, centre, form, **kw) -> Response:
+    draft = surveys.read_answers(survey, form)
+    assert not draft.errors, draft.errors
+    kw.setdefault("source", "link")
+    kw.setdefault("period", PERIOD)
+    response = surveys.store(survey, draft, centre_id=centre.id, region_id=centre.region_id, **kw)
+    surveys.after_store(response)
+    return response
+
+
+def value_of(code: str, scope_kind: str, scope_key, client_type: str = "jobseeker") -> IndicatorValue | None:
+    return db.session.scalar(
+        select(IndicatorValue)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .join(Methodology, Methodology.id == Indicator.methodology_id)
+        .where(
+            Methodology.code == "post-pilot",
+            Indicator.code == code,
+            IndicatorValue.scope_kind == scope_kind,
+            IndicatorValue.scope_key == str(scope_key),
+            IndicatorValue.period == PERIOD,
+            IndicatorValue.client_type == client_type,
+        )
+    )
+
+
+def test_seeded_versions_and_questionnaires_install_once(seeded):
+    assert {m.code for m in db.session.scalars(select(Methodology))} == {"pilot-2022", "post-pilot"}
+    assert methodology.install_templates() == [] and surveys.install_templates() == []
+    assert seeded.methodology.code == "post-pilot" and seeded.locked
+    assert methodology.for_period("2022-Q2").code == "pilot-2022"
+    assert methodology.for_period(PERIOD).code == "post-pilot"
+
+
+def test_answer_is_committed_and_the_worker_recalculates_the_centre(seeded, make, run_jobs):
+    """Q1 «полезно»: 8 and 10 positive, 7 not → 2 of 3; the region and the federation pool the same counts."""
+    centre = make.centre()
+    for rating in (8, 10, 7):
+        submit(seeded, centre, answers(seeded, rating))
+    assert db.session.scalar(select(func.count()).select_from(RecalcRequest)) == 1  # coalesced
+    run_jobs()
+    db.session.expire_all()
+    q1 = value_of("2.1", "centre", centre.id)
+    assert (q1.numerator, q1.denominator) == (2, 3)
+    assert value_of("2.1", "region", centre.region_id).numerator == 2
+    assert value_of("2.1", "federation", "all").denominator == 3
+    assert db.session.scalar(select(func.count()).select_from(RecalcRequest)) == 0
+    level = db.session.scalar(
+        select(IndexValue).where(
+            IndexValue.scope_kind == "centre", IndexValue.scope_key == str(centre.id), IndexValue.client_type == "all"
+        )
+    )
+    assert level is not None and level.level is not None and level.change is None
+
+
+def test_blank_answers_are_left_out_of_the_share(seeded, make):
+    """Q15 channels are optional: a blank one is not in the denominator (seed 003 §2.3)."""
+    centre = make.centre()
+    form = answers(seeded, 9)
+    form.pop("q_q15_site")
+    submit(seeded, centre, form)
+    submit(seeded, centre, answers(seeded, 3))
+    indices.recalculate_centre(centre.id, PERIOD)
+    db.session.commit()
+    office, site = value_of("3.1.1", "centre", centre.id), value_of("3.1.2", "centre", centre.id)
+    assert (office.numerator, office.denominator) == (1, 2)
+    assert (site.numerator, site.denominator) == (0, 1)  # the blank is not a «no»
+
+
+def test_quarantined_answers_leave_the_results_until_released(seeded, make):
+    centre = make.centre()
+    good = submit(seeded, centre, answers(seeded, 9))
+    staff = make.user(("responsible_employee", centre), centre=centre)
+    doubtful = submit(seeded, centre, answers(seeded, 1))
+    doubtful.status = "quarantined"
+    integrity.set_counted(doubtful)
+    db.session.commit()
+    indices.recalculate_centre(centre.id, PERIOD)
+    db.session.commit()
+    assert value_of("2.1", "centre", centre.id).denominator == 1
+    integrity.review(doubtful, "accepted", note="Проверено по журналу", actor=staff)
+    db.session.commit()
+    indices.recalculate_centre(centre.id, PERIOD)
+    db.session.commit()
+    assert value_of("2.1", "centre", centre.id).denominator == 2
+    assert good.status == "accepted"
+
+
+def test_identical_answer_vectors_are_flagged(seeded, make):
+    centre = make.centre()
+    first = [submit(seeded, centre, answers(seeded, 10)) for _ in range(2)]
+    third = submit(seeded, centre, answers(seeded, 10))
+    assert all(r.status == "accepted" for r in first)
+    assert third.status == "quarantined" and "identical" in third.flags
+    assert not any(a.counted for a in third.answers)
+
+
+def test_full_recalculation_matches_the_incremental_one(seeded, make):
+    region = make.region()
+    centres = [make.centre(region) for _ in range(3)]
+    for number, centre in enumerate(centres):
+        for rating in (10, 5 + number, 8):
+            submit(seeded, centre, answers(seeded, rating))
+    for centre in centres:
+        indices.recalculate_centre(centre.id, PERIOD)
+    db.session.commit()
+    incremental = {
+        (v.scope_kind, v.scope_key, v.indicator_id, v.client_type): (v.numerator, v.denominator)
+        for v in db.session.scalars(select(IndicatorValue))
+    }
+    indices.recalculate_all()
+    db.session.commit()
+    full = {
+        (v.scope_kind, v.scope_key, v.indicator_id, v.client_type): (v.numerator, v.denominator)
+        for v in db.session.scalars(select(IndicatorValue))
+    }
+    assert full == incremental
+
+
+def test_index_change_is_relative_to_the_previous_period(seeded, make):
+    centre = make.centre()
+    submit(seeded, centre, answers(seeded, 10), period="2026-Q3")
+    submit(seeded, centre, answers(seeded, 10), period=PERIOD)
+    submit(seeded, centre, answers(seeded, 2), period=PERIOD)
+    indices.recalculate_all()
+    db.session.commit()
+    rows = {
+        r.period: r
+        for r in db.session.scalars(
+            select(IndexValue).where(IndexValue.scope_kind == "centre", IndexValue.client_type == "jobseeker")
+        )
+    }
+    assert rows["2026-Q3"].level == pytest.approx(100.0)
+    assert rows[PERIOD].change == pytest.approx((rows[PERIOD].level - 100.0) / 100.0)
+
+
+def test_hidden_follow_up_answers_are_dropped(seeded):
+    """Q12's rating is asked only after «Да» (remarks 40, 45): after «Нет» a sent rating is ignored."""
+    form = answers(seeded, 9, q_q12="no")
+    draft = surveys.read_answers(seeded, form)
+    assert "q12_rating" not in draft.values and not draft.errors
+
+
+def test_bad_input_gets_russian_messages(seeded):
+    draft = surveys.read_answers(seeded, answers(seeded, 11))
+    assert draft.errors["q1"] == "Выберите одно значение от 1 до 10."
+    draft = surveys.read_answers(seeded, {})
+    assert draft.errors["q1"] == "Ответьте, пожалуйста, на этот вопрос."
+    assert not surveys.read_answers(seeded, {}, remote=True).errors.get("q2")  # in-office only
+
+
+def test_a_version_in_use_is_cloned_not_edited(seeded, make):
+    version = db.session.scalar(select(Methodology).where(Methodology.code == "post-pilot"))
+    centre = make.centre()
+    submit(seeded, centre, answers(seeded, 9))
+    indices.recalculate_all()
+    db.session.commit()
+    assert methodology.in_use(version) and not methodology.editable(version)
+    copy = methodology.clone(version, name="После пилота, ред. 2", effective_from=date(2027, 1, 1))
+    db.session.commit()
+    assert copy.status == "draft" and methodology.editable(copy)
+    assert len(copy.indicators) == len(version.indicators)
+    assert len(copy.params) == len(version.params)
+    assert db.session.scalar(select(func.count()).select_from(Answer)) > 0
