@@ -103,7 +103,8 @@ INDICATOR_CODES = (
     "4.1", "4.2",
     "5.1", "5.2", "5.3", "5.4",
 )  # fmt: skip
-SPLIT_CODES = ("3.1.1", "3.1.2", "3.1.3", "3.1.4")  # 3.1 by channel after the pilot: office, site, social, contact centre
+# 3.1 split by channel after the pilot (seed 003 l. 119): office, site, social networks, contact centre
+SPLIT_CODES = ("3.1.1", "3.1.2", "3.1.3", "3.1.4")
 
 # Remark 5 (seed 003 l. 1094–1096), accepted: verbal labels of the ten points.
 SCALE_LABELS_REMARK_5 = (
