@@ -103,9 +103,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.jobs import bp as jobs_bp
     from app.blueprints.main import bp as main_bp
     from app.blueprints.meetings import bp as meetings_bp
+    from app.blueprints.methodology import bp as methodology_bp
     from app.blueprints.notifications import bp as notifications_bp
+    from app.blueprints.public import bp as public_bp
     from app.blueprints.reports import bp as reports_bp
+    from app.blueprints.results import bp as results_bp
     from app.blueprints.roadmap import bp as roadmap_bp
+    from app.blueprints.survey_builder import bp as survey_builder_bp
+    from app.blueprints.surveys import bp as surveys_bp
     from app.blueprints.tasks import bp as tasks_bp
 
     for bp in (
@@ -123,6 +128,11 @@ def _register_blueprints(app: Flask) -> None:
         documents_bp,
         reports_bp,
         dashboard_bp,
+        public_bp,
+        surveys_bp,
+        survey_builder_bp,
+        results_bp,
+        methodology_bp,
     ):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

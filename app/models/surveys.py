@@ -17,6 +17,13 @@ QUESTION_KINDS = {
     "multiple": "Несколько вариантов",
     "text": "Текст",
 }
+WORDINGS = {
+    "ces": "Индекс усилий клиента (CES)",
+    "csat": "Удовлетворённость (CSAT)",
+    "csi_importance": "CSI: важность параметра",
+    "csi_satisfaction": "CSI: удовлетворённость параметром",
+    "nps": "Готовность рекомендовать (NPS, внешняя методика)",
+}
 RESPONSE_SOURCES = {
     "link": "По ссылке",
     "qr": "По QR-коду",
@@ -83,6 +90,8 @@ class Question(db.Model):
     show_if: Mapped[dict | None] = mapped_column(JSON)  # {"question": code, "values": [option values]}
     in_office_only: Mapped[bool] = mapped_column(Boolean, default=False)
     indicator_code: Mapped[str] = mapped_column(String(20), default="")
+    wording: Mapped[str] = mapped_column(String(20), default="")  # a standard metric: WORDINGS
+    pair: Mapped[str] = mapped_column(String(40), default="")  # CSI: importance and satisfaction share a pair key
     section: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(300), default="")
 

@@ -18,6 +18,7 @@ from app.models.documents import Document
 from app.models.meetings import Meeting
 from app.models.org import Centre, Region, User
 from app.models.roadmap import RoadmapItem
+from app.models.surveys import Survey
 from app.models.tasks import Task
 
 _READ = {
@@ -29,14 +30,19 @@ _READ = {
     "roadmap.view",
     "document.view",
     "report.view",
+    "survey.view",
+    "results.view",
+    "methodology.view",
 }
 _STAFF = _READ | {"attachment.manage"}
 _TASKS = {"task.manage", "task.comment"}
 _MEETINGS = {"meeting.manage"} | _TASKS
 _PROGRAMME = {"roadmap.manage", "document.manage", "report.manage"}  # the pilot's plan, register and report
+# Collecting answers: local surveys, links and QR codes, touch points, quotas; paper and oral answers.
+_COLLECT = {"survey.manage", "response.enter"}
 # A centre's staff read their region's own roadmaps, orders and reports, and a centre director's
 # screen shows them: the centres carry them out.
-READ_UP = {"roadmap.view", "document.view", "report.view", "dashboard.view"}
+READ_UP = {"roadmap.view", "document.view", "report.view", "dashboard.view", "survey.view", "results.view"}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     "admin": _STAFF
@@ -55,19 +61,22 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     }
     | _MEETINGS
     | _PROGRAMME
-    | {"report.review", "dashboard.view"},
-    "federal_coordinator": _READ | {"audit.view", "job.view", "job.run", "report.review", "dashboard.view"},
-    "expert": _READ,
+    | _COLLECT
+    | {"report.review", "dashboard.view", "response.review", "methodology.manage"},
+    "federal_coordinator": _READ
+    | {"audit.view", "job.view", "job.run", "report.review", "dashboard.view", "response.review", "methodology.manage"},
+    "expert": _READ | {"response.review"},
     "observer": _READ,
     "director": _STAFF
     | _MEETINGS
     | _PROGRAMME
-    | {"personal.view", "audit.view", "job.view", "job.run", "dashboard.view"},
+    | _COLLECT
+    | {"personal.view", "audit.view", "job.view", "job.run", "dashboard.view", "response.review"},
     "group_head": _STAFF | _MEETINGS | _PROGRAMME | {"job.view", "dashboard.view"},
     "secretary": _STAFF | _MEETINGS | _PROGRAMME | {"job.view"},
     "team_lead": _STAFF | _TASKS,
-    "quality_officer": _STAFF | _TASKS,
-    "responsible_employee": _STAFF,
+    "quality_officer": _STAFF | _TASKS | _COLLECT | {"response.review"},
+    "responsible_employee": _STAFF | _COLLECT,
     "hr": _STAFF | {"user.manage", "personal.view"},
     "employee": _READ,
 }
@@ -236,6 +245,8 @@ _OBJECT_GRANTS = {
     # a document sent to someone for acknowledgement is theirs to read
     ("document.view", Document): lambda user, document: any(r.user_id == user.id for r in document.recipients),
     ("attachment.view", Document): lambda user, document: any(r.user_id == user.id for r in document.recipients),
+    # the federal questionnaires belong to a methodology version: every collector reads them
+    ("survey.view", Survey): lambda user, survey: survey.region_id is None and can(user, "survey.view"),
 }
 
 

@@ -1,8 +1,8 @@
 """measurement core: methodology versions, surveys, touch points, computed indices
 
-Revision ID: 9944a03a990d
+Revision ID: e19bd23dd7d6
 Revises: c0d7f5d95e2d
-Create Date: 2026-11-29 09:06:27.773391
+Create Date: 2026-11-29 09:08:03.327501
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '9944a03a990d'
+revision = 'e19bd23dd7d6'
 down_revision = 'c0d7f5d95e2d'
 branch_labels = None
 depends_on = None
@@ -222,6 +222,8 @@ def upgrade():
     sa.Column('show_if', sa.JSON(), nullable=True),
     sa.Column('in_office_only', sa.Boolean(), nullable=False),
     sa.Column('indicator_code', sa.String(length=20), nullable=False),
+    sa.Column('wording', sa.String(length=20), nullable=False),
+    sa.Column('pair', sa.String(length=40), nullable=False),
     sa.Column('section', sa.String(length=200), nullable=False),
     sa.Column('source', sa.String(length=300), nullable=False),
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_question_survey_id_survey'), ondelete='CASCADE'),

@@ -1,0 +1,3 @@
+"""Routes of the methodology blueprint (being built)."""
+
+from app.blueprints.methodology import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the results blueprint (being built)."""
+
+from app.blueprints.results import bp  # noqa: F401

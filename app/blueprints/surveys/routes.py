@@ -1,0 +1,3 @@
+"""Routes of the surveys blueprint (being built)."""
+
+from app.blueprints.surveys import bp  # noqa: F401
