@@ -37,6 +37,7 @@ class Task(SearchableMixin, ScopedMixin, TimestampMixin, db.Model):
         Index("ix_task_centre_status_due", "centre_id", "status", "due_on"),
         Index("ix_task_status_due", "status", "due_on", "id"),  # lists and the board: by status, nearest first
         Index("ix_task_status_completed", "status", "completed_on"),  # the board's recently done column
+        Index("ix_task_centre_due", "centre_id", "due_on", "id"),  # a centre's list, nearest deadline first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,8 @@ from functools import wraps
 
 from flask import abort, g
 from flask_login import current_user, login_required
-from sqlalchemy import false, or_, select
+from sqlalchemy import Integer, any_, false, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.extensions import db
 from app.models.base import today
@@ -250,6 +251,15 @@ _OBJECT_GRANTS = {
 }
 
 
+def _among(column, ids: set[int]):
+    """`column IN ids`; on PostgreSQL several ids as one array parameter (`= ANY`): a region's fifty centres
+    sent as fifty parameters cost the planner ten times more, in every scoped query (the task board has
+    eight). One id stays an equality, which an index can also read in order (a centre's list by deadline)."""
+    if len(ids) > 1 and db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(sorted(ids), ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def scope_filter(model, user, permission: str):
     """A WHERE clause limiting `model` rows to those `user` may see under `permission`."""
     vis = visibility(user, permission)
@@ -261,7 +271,7 @@ def scope_filter(model, user, permission: str):
     centre_col = Centre.id if model is Centre else model.centre_id
     clauses = []
     if vis.centre_ids:
-        clauses.append(centre_col.in_(vis.centre_ids))
+        clauses.append(_among(centre_col, vis.centre_ids))
     if vis.region_ids or vis.region_own_ids:
         clauses.append(region_col.in_(vis.region_ids | vis.region_own_ids) & centre_col.is_(None))
     return or_(*clauses) if clauses else false()

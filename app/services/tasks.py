@@ -1,15 +1,17 @@
 """Task use cases: create, change status by the rules, reassign, comment, recur; the lists people work from."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
+from types import SimpleNamespace
 
-from sqlalchemy import and_, case, exists, or_, select, union
+from sqlalchemy import and_, case, exists, func, literal_column, or_, select, union, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from app.extensions import db
 from app.models.base import today, year_problem
 from app.models.files import Attachment
-from app.models.org import Department, User
+from app.models.org import Centre, Department, User
 from app.models.tasks import (
     OPEN_STATUSES,
     PRIORITIES,
@@ -20,7 +22,7 @@ from app.models.tasks import (
     TaskParticipant,
 )
 from app.services import audit, calendar, notifications, org
-from app.services.policy import can, region_filter, scope_filter, scoped
+from app.services.policy import Scope, can, region_filter, scope_filter, scoped
 
 AUDITED = (
     "title",
@@ -62,7 +64,8 @@ MAX_COMMENT = 5000
 MAX_BULK = 500  # tasks one bulk reassignment may touch
 MAX_RECURRENCE_DAYS = 366
 RECENT_DONE_DAYS = 14  # the board's «Выполнена» column shows tasks closed this recently
-BOARD_COLUMN_LIMIT = 20  # an overview: the list view is for going through more
+BOARD_COLUMN_LIMIT = 5  # an overview: a column shows its first cards; «Показать ещё» opens more
+BOARD_MORE_LIMIT = 20  # a column opened with «Показать ещё»; the list view is for going through more
 BOARD_COUNT_CAP = 999
 BOARD_STATUSES = ("new", "in_progress", "review", "done")
 GROUP_PARENT_FIXED = (
@@ -124,10 +127,16 @@ def is_group_parent(task: Task) -> bool:
     return task.responsible_id is None and task.id is not None and bool(task.children)
 
 
+_CHILD = aliased(Task, name="child")  # made once: building an alias costs more than the query using it
+
+
+def _has_children():
+    return exists(select(_CHILD.id).where(_CHILD.parent_id == Task.id))
+
+
 def group_parent_clause():
     """`is_group_parent` as a WHERE clause on Task."""
-    child = aliased(Task)
-    return and_(Task.responsible_id.is_(None), exists(select(child.id).where(child.parent_id == Task.id)))
+    return and_(Task.responsible_id.is_(None), _has_children())
 
 
 def not_group_parent():
@@ -175,13 +184,16 @@ def allowed_moves(user, task: Task) -> list[tuple[str, str]]:
     """(target status, button label) the user may apply to the task now; none for a group parent."""
     if task.responsible_id is None and is_group_parent(task):
         return []
-    moves = []
     manage = may_manage(user, task)
-    work = manage or may_work(user, task)
-    for target, who in TRANSITIONS.get(task.status, {}).items():
-        if manage or (who == "work" and work):
-            moves.append((target, ACTION_LABELS[(task.status, target)]))
-    return moves
+    return _moves(task.status, manage, manage or may_work(user, task))
+
+
+def _moves(status: str, manage: bool, work: bool) -> list[tuple[str, str]]:
+    return [
+        (target, ACTION_LABELS[(status, target)])
+        for target, who in TRANSITIONS.get(status, {}).items()
+        if manage or (who == "work" and work)
+    ]
 
 
 def has_evidence(task: Task) -> bool:
@@ -698,14 +710,166 @@ def roles_of(user, task: Task) -> list[str]:
     return roles
 
 
+def _short_name(full_name: str | None) -> str:
+    """`User.short_name` («Иванов И. И.») of a name read as a plain column."""
+    return User.short_name.fget(SimpleNamespace(full_name=full_name)) if full_name else ""
+
+
+@dataclass(slots=True)
+class TaskRow:
+    """A task as a list or a board card shows it: plain values read with the list's own query, no ORM
+    entity per row. Quacks like a Task where the lists need it (`status_label`, `is_open`, `days_left` …).
+    """
+
+    id: int
+    title: str
+    status: str
+    priority: str
+    source_type: str
+    due_on: date | None
+    standing: bool
+    created_at: datetime | None
+    responsible_id: int | None
+    responsible_name: str | None
+    centre_name: str | None = None
+    department_name: str | None = None
+    group_parent: bool = False
+    # "people": who may manage or work on the task, with its scope (the board's moves)
+    controller_id: int | None = None
+    created_by_id: int | None = None
+    region_id: int | None = None
+    centre_id: int | None = None
+    completed_on: date | None = None
+    roles: tuple[str, ...] = ()  # MY_ROLES keys: the viewer's parts in the task
+
+    @property
+    def status_label(self) -> str:
+        return TASK_STATUSES.get(self.status, self.status)
+
+    @property
+    def source_label(self) -> str:
+        return TASK_SOURCES.get(self.source_type, self.source_type)
+
+    @property
+    def priority_label(self) -> str:
+        return PRIORITIES.get(self.priority, self.priority)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def responsible_short(self) -> str:
+        return _short_name(self.responsible_name)
+
+    @property
+    def role_nouns(self) -> list[str]:
+        return [ROLE_NOUNS[r] for r in self.roles]
+
+
+def list_rows(stmt, *also: str, viewer=None):
+    """The task list `stmt` (a select of Task, filtered and ordered) as the columns a list shows.
+
+    The responsible person's name and what `also` names ("centre", "department": their names;
+    "group": whether the task is a group's shared parent; "people": the controller, author, scope and
+    completion day) are read with it, the names as correlated subqueries worked out only for the rows
+    returned; with `viewer`, whether they co-execute or watch each task. One query however many rows.
+    Read the result with `read_rows`.
+    """
+    extra = _row_columns()
+    columns = list(extra["base"])
+    for name in ("centre", "department", "group", "people"):
+        if name in also:
+            columns += extra[name]
+    if viewer is not None and "people" not in also:
+        columns.append(Task.controller_id)
+    if viewer is not None:
+        for role in ("co_executor", "watcher"):
+            part = select(TaskParticipant.id).where(
+                TaskParticipant.task_id == Task.id, TaskParticipant.user_id == viewer.id, TaskParticipant.role == role
+            )
+            columns.append(exists(part).label(f"is_{role}"))
+    return stmt.with_only_columns(*columns)
+
+
+@cache
+def _row_columns() -> dict[str, tuple]:
+    """The columns of `list_rows` that do not depend on the viewer, built once (SQL constructs are immutable)."""
+    return {
+        "base": (
+            Task.id,
+            Task.title,
+            Task.status,
+            Task.priority,
+            Task.source_type,
+            Task.due_on,
+            Task.standing,
+            Task.created_at,
+            Task.responsible_id,
+            select(User.full_name).where(User.id == Task.responsible_id).scalar_subquery().label("responsible_name"),
+        ),
+        "centre": (select(Centre.name).where(Centre.id == Task.centre_id).scalar_subquery().label("centre_name"),),
+        "department": (
+            select(Department.name)
+            .where(Department.id == Task.department_id)
+            .scalar_subquery()
+            .label("department_name"),
+        ),
+        "group": (case((Task.responsible_id.is_(None), _has_children()), else_=False).label("group_parent"),),
+        "people": (Task.controller_id, Task.created_by_id, Task.region_id, Task.centre_id, Task.completed_on),
+    }
+
+
+def read_rows(result, viewer=None) -> list[TaskRow]:
+    """The rows of a `list_rows` query (its result, or the rows read from it) as TaskRow objects."""
+    rows = []
+    for found in result:
+        row = found._mapping
+        values = {name: row[name] for name in _ROW_FIELDS if name in row}
+        if "group_parent" in values:
+            values["group_parent"] = bool(values["group_parent"])
+        if viewer is not None:
+            roles = []
+            if row["responsible_id"] == viewer.id:
+                roles.append("responsible")
+            if row["is_co_executor"]:
+                roles.append("co_executor")
+            if row["controller_id"] == viewer.id:
+                roles.append("controller")
+            if row["is_watcher"]:
+                roles.append("watcher")
+            values["roles"] = tuple(roles)
+        rows.append(TaskRow(**values))
+    return rows
+
+
+_ROW_FIELDS = tuple(name for name in TaskRow.__dataclass_fields__ if name != "roles")
+
+
+def row_moves(user, row: TaskRow) -> list[tuple[str, str]]:
+    """`allowed_moves` for a row read with "group", "people" and `viewer=user`, without loading the task.
+
+    The same rules: the policy answers for the task's scope (`can` on its region and centre), and the
+    parts a person plays in a task grant the rest as in the policy's object grants — its controller and
+    author manage it, its responsible person and co-executors work on it.
+    """
+    if row.group_parent:
+        return []
+    scope = Scope(row.region_id, row.centre_id)
+    manage = can(user, "task.manage", scope) or user.id in (row.controller_id, row.created_by_id)
+    work = manage or can(user, "task.work", scope) or user.id == row.responsible_id or "co_executor" in row.roles
+    return _moves(row.status, manage, work)
+
+
 @dataclass
 class Column:
-    """One column of the board: a status and its tasks (at most BOARD_COLUMN_LIMIT)."""
+    """One column of the board: a status, its first tasks and how many it holds (up to the count cap)."""
 
     status: str
     label: str
     tasks: list = field(default_factory=list)
     total: int = 0
+    expanded: bool = False  # showing up to BOARD_MORE_LIMIT cards rather than BOARD_COLUMN_LIMIT
 
     @property
     def hidden(self) -> int:
@@ -720,35 +884,63 @@ class Column:
     def total_label(self) -> str:
         return f"более {BOARD_COUNT_CAP}" if self.capped else str(self.total)
 
+    @property
+    def more(self) -> int:
+        """How many more cards «Показать ещё» brings into the column (0: the list view is the way on)."""
+        return 0 if self.expanded else min(self.hidden, BOARD_MORE_LIMIT - len(self.tasks))
 
-def board(stmt, on: date | None = None, limit: int = BOARD_COLUMN_LIMIT) -> list[Column]:
+
+_ONE = literal_column("1")
+_NEAREST_FIRST = (Task.due_on.asc().nulls_last(), Task.id.asc())
+_RECENT_FIRST = (Task.completed_on.desc(), Task.id.desc())
+
+
+def _board_order(status: str):
+    """The order of a column's cards, as `board` reads them: nearest deadline first (undated last); the
+    done column latest first."""
+    if status == "done":
+        return lambda task: (-task.completed_on.toordinal(), -task.id)
+    return lambda task: (task.due_on is None, task.due_on or date.min, task.id)
+
+
+def board(
+    stmt, viewer, on: date | None = None, limit: int = BOARD_COLUMN_LIMIT, more: str | None = None
+) -> list[Column]:
     """The board: open statuses, then tasks done in the last RECENT_DONE_DAYS days; cancelled ones are left out.
 
-    Each column reads its ids in order once (up to the count cap: that is its count too); the
-    shown cards of all columns are then loaded together with what a card needs.
+    Each column shows its first `limit` cards (the column `more` up to BOARD_MORE_LIMIT) and counts its
+    tasks up to the count cap. One query whatever the size of the scope: the shown cards of all columns
+    as rows (`TaskRow`) with what a card shows and what `row_moves` needs to tell what `viewer` may do
+    with each, and the capped counts of all columns.
     """
     since = (on or today()) - timedelta(days=RECENT_DONE_DAYS)
-    found = {}
+    ids, ones = stmt.with_only_columns(Task.id), stmt.with_only_columns(_ONE, maintain_column_froms=True)
+    shown, counts = [], []
     for status in BOARD_STATUSES:
-        part = stmt.where(Task.status == status)
         if status == "done":
-            ordered = part.where(Task.completed_on >= since).order_by(Task.completed_on.desc(), Task.id.desc())
+            where, order = (Task.status == status, Task.completed_on >= since), _RECENT_FIRST
         else:
-            ordered, _ = sort(part, "deadline")
-        found[status] = db.session.scalars(ordered.with_only_columns(Task.id).limit(BOARD_COUNT_CAP + 1)).all()
-    shown = [i for ids in found.values() for i in ids[:limit]]
-    cards = {}
-    if shown:
-        loaded = with_people(select(Task).where(Task.id.in_(shown)), "participants", "children")  # who may move a card
-        cards = {task.id: task for task in db.session.scalars(loaded)}
+            where, order = (Task.status == status,), _NEAREST_FIRST  # as sort(…, "deadline")
+        n = BOARD_MORE_LIMIT if status == more else limit
+        shown.append(select(ids.where(*where).order_by(*order).limit(n).subquery().c.id))
+        capped = ones.where(*where).limit(BOARD_COUNT_CAP + 1).subquery()
+        counts.append(select(func.count()).select_from(capped).scalar_subquery().label(f"count_{status}"))
+    # one query: the cards, each row carrying the columns' counts (worked out once); no card, no task at all
+    loaded = list_rows(select(Task).where(Task.id.in_(union_all(*shown))), "group", "people", viewer=viewer)
+    result = db.session.execute(loaded.add_columns(*counts)).all()
+    totals = {status: result[0]._mapping[f"count_{status}"] if result else 0 for status in BOARD_STATUSES}
+    cards = {status: [] for status in BOARD_STATUSES}
+    for row in read_rows(result, viewer):
+        cards[row.status].append(row)
     return [
         Column(
             status,
             TASK_STATUSES[status] + (" (последние 2 недели)" if status == "done" else ""),
-            [cards[i] for i in ids[:limit]],
-            len(ids),
+            sorted(cards[status], key=_board_order(status)),
+            totals[status],
+            expanded=status == more,
         )
-        for status, ids in found.items()
+        for status in BOARD_STATUSES
     ]
 
 

@@ -369,3 +369,46 @@ def test_reminders_and_notification_kinds_share_their_wording():
     assert reminders.SECTIONS["escalation"] == NOTIFICATION_KINDS["escalation"] == "Просрочено у исполнителей"
     item = reminders.Item(1, "Отчёт", date(2026, 3, 10), "due_soon", 2)
     assert item.state() == tasks.days_left_text(2) == "осталось 2 дня"
+
+
+# ---- 6. lists read as plain rows ---------------------------------------------------------------
+
+
+def test_list_rows_and_board_cards_answer_as_the_tasks_themselves(w, group, make):
+    """The lists and the board read plain rows, not tasks: row by row and person by person they show
+    the same names, roles and labels, and offer the same moves, as the loaded task would."""
+    new(
+        w,
+        "Соисполняемое",
+        responsible_id=w["colleague_a"].id,
+        co_executors=[w["worker_a"].id],
+        watchers=[w["lead_b"].id],
+        controller_id=w["lead_b"].id,
+    )
+    review = new(w, "На проверке", actor="lead_a", department_id=w["dept_a"].id)
+    review.status = "review"
+    done = new(w, "Выполнено", actor="lead_b", responsible_id=w["worker_b"].id, standing=True, due_on=None)
+    done.status, done.completed_on, done.priority = "done", today(), "high"
+    observer = make.user(("observer", w["a"]), centre=w["a"])
+    db.session.commit()
+    everything = select(Task).order_by(Task.id)
+    people = [w[k] for k in ("director", "lead_a", "lead_b", "worker_a", "colleague_a", "worker_b")] + [observer]
+    for user in people:
+        stmt = tasks.list_rows(everything, "centre", "department", "group", "people", viewer=user)
+        rows = tasks.read_rows(db.session.execute(stmt), user)
+        loaded = db.session.scalars(everything).all()
+        assert [row.id for row in rows] == [task.id for task in loaded]
+        for row, task in zip(rows, loaded, strict=True):
+            who = (user.full_name, task.title)
+            assert row.group_parent == tasks.is_group_parent(task), who
+            assert list(row.roles) == tasks.roles_of(user, task), who
+            assert row.responsible_short == (task.responsible.short_name if task.responsible else ""), who
+            assert row.centre_name == (task.centre.name if task.centre else None)
+            assert row.department_name == (task.department.name if task.department else None)
+            assert (row.status_label, row.source_label, row.priority_label) == (
+                task.status_label,
+                task.source_label,
+                task.priority_label,
+            )
+            assert row.is_open == task.is_open and tasks.days_left_label(row) == tasks.days_left_label(task)
+            assert tasks.row_moves(user, row) == tasks.allowed_moves(user, task), who

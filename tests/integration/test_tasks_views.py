@@ -747,3 +747,25 @@ def test_a_name_in_the_team_list_narrows_it_to_that_person(client, login, w):
     narrowed = html(client.get(f"/tasks/team?responsible={w['executor'].id}"))
     assert "Поручение исполнителя" in narrowed and "Поручение коллеги" not in narrowed
     assert narrowed.count("<option") < 50  # the select holds the chosen person, not the whole region's staff
+
+
+def test_board_shows_a_columns_first_cards_and_more_on_request(client, login, w):
+    limit = tasks.BOARD_COLUMN_LIMIT
+    for n in range(limit + 3):
+        new_task(w, f"Карточка {n:02d}", due_on=today() + timedelta(days=n + 1))
+    login(w["lead"])
+    page = html(client.get("/tasks/board"))
+    assert [n for n in range(limit + 3) if f"Карточка {n:02d}" in page] == list(range(limit))  # nearest first
+    assert f'<span class="visually-hidden">поручений: </span>{limit + 3}</span>' in page
+    assert 'href="/tasks/board?more=new"' in page and "Показать ещё 3" in page
+
+    column = html(client.get("/tasks/board?more=new", headers={"HX-Request": "true"}))  # that column alone
+    assert column.lstrip().startswith('<section class="col-md-6 col-xl-3" id="column-new"')
+    assert all(f"Карточка {n:02d}" in column for n in range(limit + 3)) and "Показать ещё" not in column
+    assert "Взять в работу" in column and 'name="csrf_token" value="' in column  # the moves stand alone too
+
+    page = html(client.get("/tasks/board?more=new"))  # as a plain link: the whole board with the column open
+    assert '<div id="board"' in page and all(f"Карточка {n:02d}" in page for n in range(limit + 3))
+    assert "Показать ещё" not in page
+    partial = html(client.get("/tasks/board?more=нет", headers={"HX-Request": "true"}))  # an unknown column: none
+    assert partial.lstrip().startswith('<div id="board"') and "Карточка 00" in partial

@@ -1,3 +1,4 @@
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -8,6 +9,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import Select
 
 from app.blueprints.listing import MAX_ID
 from app.forms import BaseForm, RuDate, choices
@@ -68,6 +70,23 @@ class CommentForm(BaseForm):
     submit = SubmitField("Добавить комментарий")
 
 
+class _QuickSelect(Select):
+    """WTForms' select writing a plain option directly: the same markup, without the generic attribute
+    rendering per option (the team filters list every centre and department of a region)."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
+class FilterSelect(SelectField):
+    widget = _QuickSelect()
+
+
 class _Filters(BaseForm):
     """List filters from the query string: no CSRF, bad values are reported and not applied."""
 
@@ -75,7 +94,7 @@ class _Filters(BaseForm):
         csrf = False
 
     q = StringField("Поиск", validators=[Optional(), Length(max=200)])
-    status = SelectField("Статус", choices=choices(STATUS_FILTERS.items()), default="open")
+    status = FilterSelect("Статус", choices=choices(STATUS_FILTERS.items()), default="open")
     overdue = BooleanField("Только просроченные")
     sort = StringField(validators=[Optional()])
 
@@ -85,7 +104,7 @@ class _Filters(BaseForm):
 
 
 class MyFilters(_Filters):
-    role = SelectField("Моя роль", choices=choices([("", "Все мои")] + list(MY_ROLES.items())), default="")
+    role = FilterSelect("Моя роль", choices=choices([("", "Все мои")] + list(MY_ROLES.items())), default="")
 
 
 ID_MESSAGE = "Выберите значение из списка."
@@ -93,20 +112,20 @@ ID_MESSAGE = "Выберите значение из списка."
 
 class TeamFilters(_Filters):
     # any id in range is allowed (the scope limits what it finds); an absurd one is reported, never queried
-    centre = SelectField(
+    centre = FilterSelect(
         "Центр", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
     )
-    department = SelectField(
+    department = FilterSelect(
         "Отдел", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
     )
-    region = SelectField(
+    region = FilterSelect(
         "Регион", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
     )
     # the person chosen by a link, if the user may see them (the view sets the choice): else reported, never applied
-    responsible = SelectField(
+    responsible = FilterSelect(
         "Ответственный", coerce=int, validators=[Optional(), NumberRange(0, MAX_ID, ID_MESSAGE)], validate_choice=False
     )
-    source = SelectField("Источник", choices=choices([("", "Любой")] + list(TASK_SOURCES.items())), default="")
+    source = FilterSelect("Источник", choices=choices([("", "Любой")] + list(TASK_SOURCES.items())), default="")
     due_from = RuDate("Срок с", validators=[Optional()])
     due_to = RuDate("Срок по", validators=[Optional()])
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import literal_column, select, union_all
 
 from app.blueprints.admin.routes_system import csv_cell
 from app.blueprints.htmx import render, wants_partial
@@ -130,7 +130,12 @@ def _my_query(form: MyFilters, with_status: bool = True):
 def mine():
     form = _my_filters()
     stmt, sort = tasks.sort(_my_query(form), request.args.get("sort"))
-    page = paginate(tasks.with_people(stmt, "centre", "participants"))  # «Моя роль»
+    me = _me()
+    page = paginate(
+        tasks.list_rows(stmt, "centre", viewer=me),  # «Моя роль»
+        read=lambda result: tasks.read_rows(result, me),
+        count=stmt.with_only_columns(Task.id),
+    )
     args = _args(MY_FILTERS)
     return render(
         "tasks/mine.html",
@@ -147,27 +152,45 @@ def mine():
 # ---- team view -----------------------------------------------------------------------------
 
 
-def _team_filters() -> TeamFilters:
+def _team_filters(shown: bool = True) -> TeamFilters:
+    """The team filters from the query string. `shown`: the form is on the page, so its centre, department and
+    region selects need their options; an htmx partial of the list or the board has no form, and these
+    selects accept any id anyway (the scope limits what it finds)."""
     form = TeamFilters(formdata=request.args)
-    centres = db.session.execute(
-        scoped(select(Centre.id, Centre.name), Centre, current_user, "task.manage").order_by(Centre.name)
-    )
+    centres, departments, regions = [], [], []
+    if shown:  # the centres and the departments (of the chosen centre) in one query
+        centre_rows = select(
+            literal_column("0").label("kind"),
+            Centre.id,
+            Centre.name.label("centre"),
+            literal_column("''").label("name"),
+        )
+        department_rows = scoped(
+            select(literal_column("1"), Department.id, Centre.name, Department.name),
+            Department,
+            current_user,
+            "task.manage",
+        ).join(Centre, Department.centre_id == Centre.id)
+        centre_id = form.centre.data
+        if isinstance(centre_id, int) and 0 < centre_id <= MAX_ID:  # before validation: an absurd id is not queried
+            department_rows = department_rows.where(Department.centre_id == centre_id)
+        both = union_all(scoped(centre_rows, Centre, current_user, "task.manage"), department_rows)
+        by = both.selected_columns
+        for kind, row_id, centre, name in db.session.execute(both.order_by(by.kind, by.centre, by.name)).all():
+            if kind == 0:
+                centres.append((row_id, centre))
+            else:
+                departments.append((row_id, centre, name))
+        vis = visibility(current_user, "task.manage")
+        # a choice only for those managing several regions (with one, the form shows it only once chosen)
+        several = vis.everything or len(vis.region_ids) > 1
+        if several or (vis.region_ids and request.args.get("region", "0") not in ("", "0")):
+            stmt = scoped(select(Region.id, Region.name), Region, current_user, "task.manage").order_by(Region.name)
+            regions = [tuple(row) for row in db.session.execute(stmt)]
     form.centre.choices = choices([(0, "Все центры")] + [tuple(row) for row in centres])
-    departments = scoped(select(Department.id, Centre.name, Department.name), Department, current_user, "task.manage")
-    centre_id = form.centre.data
-    if isinstance(centre_id, int) and 0 < centre_id <= MAX_ID:  # before validation: an absurd id is not queried
-        departments = departments.where(Department.centre_id == centre_id)
-    departments = db.session.execute(
-        departments.join(Centre, Department.centre_id == Centre.id).order_by(Centre.name, Department.name)
-    )
     form.department.choices = choices(
         [(0, "Все отделы")] + [(d_id, f"{centre} / {name}") for d_id, centre, name in departments]
     )
-    vis = visibility(current_user, "task.manage")
-    regions = []
-    if vis.everything or vis.region_ids:  # a choice only for those managing whole regions
-        stmt = scoped(select(Region.id, Region.name), Region, current_user, "task.manage").order_by(Region.name)
-        regions = [tuple(row) for row in db.session.execute(stmt)]
     form.region.choices = choices([(0, "Все регионы")] + regions)
     form.responsible.choices = choices([(0, "Все")] + _chosen_responsible(form.responsible.data))
     form.validate()
@@ -206,7 +229,11 @@ def _team_query(form: TeamFilters, with_status: bool = True):
 
 def _render_team(form: TeamFilters, status: int = 200):
     stmt, sort = tasks.sort(_team_query(form), request.args.get("sort"))
-    page = paginate(tasks.with_people(stmt, "centre", "department", "children"))  # group parents: no tick
+    page = paginate(
+        tasks.list_rows(stmt, "centre", "department", "group"),  # group parents: no tick
+        read=tasks.read_rows,
+        count=stmt.with_only_columns(Task.id),
+    )
     args = _args(TEAM_FILTERS)
     return (
         render(
@@ -225,7 +252,7 @@ def _render_team(form: TeamFilters, status: int = 200):
 @bp.route("/team")
 @permission_required("task.manage")
 def team():
-    return _render_team(_team_filters())
+    return _render_team(_team_filters(shown=not wants_partial()))
 
 
 def _selected_tasks(raw_ids: list[str]) -> list[Task] | None:
@@ -363,29 +390,34 @@ def _xlsx(rows) -> bytes:
 def board():
     manager = can(current_user, "task.manage")
     if manager:
-        form = _team_filters()
+        form = _team_filters(shown=not wants_partial())
         stmt, args = _team_query(form, with_status=False), _args(TEAM_FILTERS)
     else:
         form = _my_filters()
         stmt, args = _my_query(form, with_status=False), _args(MY_FILTERS)
     args.pop("status", None)
-    columns = tasks.board(stmt)
+    more = request.args.get("more")
+    more = more if more in tasks.BOARD_STATUSES else None
+    me = _me()
+    columns = tasks.board(stmt, me, more=more)
     moves = {  # cancelling is done on the task's page, not from a card
-        task.id: [move for move in tasks.allowed_moves(current_user, task) if move[0] != "cancelled"]
+        card.id: [move for move in tasks.row_moves(me, card) if move[0] != "cancelled"]
         for column in columns
-        for task in column.tasks
+        for card in column.tasks
     }
-    return render(
-        "tasks/board.html",
-        "tasks/_board.html",
-        columns=columns,
-        moves=moves,
-        form=form,
-        manager=manager,
-        args=args,
-        here=request.full_path.rstrip("?"),
-        recent_days=tasks.RECENT_DONE_DAYS,
-    )
+    context = {
+        "columns": columns,
+        "moves": moves,
+        "form": form,
+        "manager": manager,
+        "args": args,
+        "here": request.full_path.rstrip("?"),
+        "recent_days": tasks.RECENT_DONE_DAYS,
+    }
+    if more and wants_partial():  # «Показать ещё» in one column: that column alone
+        column = next(c for c in columns if c.status == more)
+        return render_template("tasks/_board_column.html", column=column, **context)
+    return render("tasks/board.html", "tasks/_board.html", **context)
 
 
 # ---- one task ------------------------------------------------------------------------------
