@@ -26,6 +26,7 @@ services:
 
 db: deps services
 	$(VENV)/bin/flask db upgrade
+	$(VENV)/bin/flask measurement install
 
 run: deps assets services db
 	@$(VENV)/bin/flask demo load --if-empty

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.org import RoleAssignment, User
-from app.services import api_tokens, demo
+from app.services import api_tokens, demo, demo_measurement
 
 
 def register_cli(app: Flask) -> None:
@@ -28,6 +28,17 @@ def register_cli(app: Flask) -> None:
             click.echo(f"Демо-входы (пароль для всех: {demo.DEMO_PASSWORD}):")
         for role, email in logins:
             click.echo(f"  {role:22} {email}")
+
+    @app.cli.group("measurement")
+    def measurement_group():
+        """Methodology and questionnaires."""
+
+    @measurement_group.command("install")
+    def measurement_install():
+        """Install the seeded methodology versions and federal questionnaires that are missing (idempotent)."""
+        demo_measurement.install()
+        db.session.commit()
+        click.echo("Методика и федеральные анкеты установлены.")
 
     @app.cli.group("api-token")
     def token_group():

@@ -2,7 +2,7 @@
 
 import statistics
 
-from bench import foundation, tasks
+from bench import foundation, measurement, tasks
 
 
 def p95(samples: list[float]) -> float:
@@ -26,6 +26,7 @@ def print_table(title: str, rows: list[tuple], data: str) -> None:
 def main() -> None:
     print_table("foundation", *foundation.run())
     print_table("tasks and meetings", *tasks.run())
+    print_table("measurement: recalculation", *measurement.run())
 
 
 if __name__ == "__main__":

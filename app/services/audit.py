@@ -90,6 +90,29 @@ ACTION_LABELS = {
     "submission.accept": "Материалы приняты ФЦК",
     "meeting.invite": "Разосланы приглашения",
     "meeting.invite_cancel": "Разослана отмена заседания",
+    "survey.create": "Анкета создана",
+    "survey.update": "Анкета изменена",
+    "survey.publish": "Анкета опубликована",
+    "survey.archive": "Анкета перенесена в архив",
+    "survey.copy": "Создана копия анкеты",
+    "survey.question_add": "Вопрос анкеты добавлен",
+    "survey.question_update": "Вопрос анкеты изменён",
+    "survey.question_move": "Изменён порядок вопросов",
+    "survey.question_remove": "Вопрос анкеты удалён",
+    "survey_link.create": "Создана ссылка на анкету",
+    "survey_link.activate": "Ссылка на анкету включена",
+    "survey_link.deactivate": "Ссылка на анкету отключена",
+    "touch_point.create": "Точка контакта создана",
+    "touch_point.update": "Точка контакта изменена",
+    "touch_point.activate": "Точка контакта включена",
+    "touch_point.deactivate": "Точка контакта отключена",
+    "quota.set": "Установлена квота",
+    "response.quarantine": "Ответ отправлен на проверку",
+    "response.review": "Решение по ответу на проверке",
+    "methodology.clone": "Создана копия версии методики",
+    "methodology.edit": "Изменён черновик методики",
+    "methodology.activate": "Версия методики введена в действие",
+    "results.recalculate": "Запущен пересчёт показателей и индекса",
 }
 
 FIELD_LABELS = {
@@ -166,6 +189,14 @@ FIELD_LABELS = {
     "co_executors": "Соисполнители",
     "watchers": "Наблюдатели",
     "recipients": "Получателей",
+    "client_type": "Кого опрашиваем",
+    "intro": "Вступление",
+    "outro": "Завершение",
+    "required": "Обязательный",
+    "show_if": "Условие показа",
+    "options": "Варианты",
+    "flags": "Признаки",
+    "target": "Квота",
 }
 
 OBJECT_LABELS = {
@@ -185,6 +216,12 @@ OBJECT_LABELS = {
     "Document": "Документ",
     "PilotReport": "Отчёт о пилотной апробации",
     "Submission": "Материалы для ФЦК",
+    "Survey": "Анкета",
+    "SurveyLink": "Ссылка на анкету",
+    "TouchPoint": "Точка контакта",
+    "Quota": "Квота",
+    "Response": "Ответ клиента",
+    "Methodology": "Методика",
     "system": "Система",
 }
 

@@ -256,6 +256,17 @@ def build_baseline_slip(user, scope: DashboardScope, on: date) -> BaselineSlip:
     return BaselineSlip(slipped[:SLIP_SHOWN], len(slipped))
 
 
+# ---- panel: the client-centricity index -----------------------------------------------------
+
+
+def build_index(user, scope: DashboardScope, on: date):
+    """The index level of the screen's scope over the last quarters with its change and the weakest
+    indicators (a version without an index, the pilot: indicator values only); see `results.index_panel`."""
+    from app.services import results
+
+    return results.index_panel(user, scope.region, on)
+
+
 # ---- the registry ---------------------------------------------------------------------------
 
 
@@ -280,6 +291,7 @@ PANELS: list[Panel] = [
     Panel("roadmaps", "Дорожные карты", build_roadmaps, "roadmap.view"),
     Panel("overdue_tasks", "Просроченные поручения по ответственным", build_overdue_tasks, "task.view"),
     Panel("baseline_slip", "Отставание от базового плана", build_baseline_slip, "roadmap.view"),
+    Panel("index", "Индекс клиентоцентричности", build_index, "results.view"),
 ]
 
 

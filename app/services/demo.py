@@ -7,6 +7,7 @@ from app.demo.data import FEDERAL_PILOT_REGIONS, NIZHNY_CENTRES, NIZHNY_PEOPLE, 
 from app.extensions import db
 from app.models.base import normalise
 from app.models.org import ROLES, Centre, Department, Region, RoleAssignment, User
+from app.services import demo_measurement
 from app.services.demo_meetings import load_meetings
 
 DEMO_PASSWORD = "cxm-demo-2026"
@@ -183,4 +184,5 @@ def load() -> list[tuple[str, str]]:
         _user(email, name, position, None if scope is None else nizhny, centre, role, scope)
     load_meetings()
     db.session.commit()
+    demo_measurement.load(nizhny)
     return logins()

@@ -13,11 +13,12 @@ the answers. Every recalculation of a version runs under a lock on the version's
 concurrent jobs never mix their sums; each is one transaction (all or nothing).
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, tuple_
+from sqlalchemy import JSON, and_, case, delete, func, insert, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -241,16 +242,16 @@ def index_rows(version: Methodology, values: list[dict]) -> list[dict]:
     return rows
 
 
-def fill_changes(version: Methodology, rows: list[dict]) -> None:
+def fill_changes(version: Methodology, rows: list[dict], *, stored: bool = True) -> None:
     """Set each row's change against the previous period's level of the same scope (from `rows`
-    where present, else from the database)."""
+    where present, else — when `stored` — from the database)."""
     levels = {(r["scope_kind"], r["scope_key"], r["period"], r["client_type"]): r["level"] for r in rows}
     wanted = {
         (r["scope_kind"], r["scope_key"], periods.previous(r["period"]), r["client_type"])
         for r in rows
         if (r["scope_kind"], r["scope_key"], periods.previous(r["period"]), r["client_type"]) not in levels
     }
-    if wanted:
+    if wanted and stored:
         for kind, key, period, client_type, level in db.session.execute(
             select(
                 IndexValue.scope_kind, IndexValue.scope_key, IndexValue.period, IndexValue.client_type, IndexValue.level
@@ -272,8 +273,21 @@ def fill_changes(version: Methodology, rows: list[dict]) -> None:
 
 
 def _insert(model, rows: list[dict]) -> None:
-    for start in range(0, len(rows), ROWS_PER_INSERT):  # executemany: batched multi-row INSERTs
-        db.session.execute(insert(model), rows[start : start + ROWS_PER_INSERT])
+    """Write computed rows: COPY on PostgreSQL (a full recalculation writes as many rows as a centre-period
+    has indicators), batched multi-row INSERTs elsewhere."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            connection.execute(insert(model.__table__), rows[start : start + ROWS_PER_INSERT])
+        return
+    columns = list(rows[0])
+    json_columns = {c.name for c in model.__table__.columns if isinstance(c.type, JSON)}
+    cursor = connection.connection.dbapi_connection.cursor()
+    with cursor, cursor.copy(f"copy {model.__tablename__} ({', '.join(columns)}) from stdin") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
 
 
 def _lock(version: Methodology) -> None:
@@ -310,7 +324,7 @@ def recalculate_version(version: Methodology) -> int:
     federation = rolled_up(version, regions, lambda key: ("federation", ALL))
     values = centres + regions + networks + federation
     index = index_rows(version, values)
-    fill_changes(version, index)
+    fill_changes(version, index, stored=False)  # every level of the version is in `index`
     db.session.execute(delete(IndicatorValue).where(IndicatorValue.methodology_id == version.id))
     db.session.execute(delete(IndexValue).where(IndexValue.methodology_id == version.id))
     _insert(IndicatorValue, values)
@@ -465,8 +479,18 @@ def request(centre_id: int, period: str) -> bool:
         make_insert(RecalcRequest)
         .values(centre_id=centre_id, period=period, requested_at=utcnow())
         .on_conflict_do_nothing(index_elements=["centre_id", "period"])
+        .returning(RecalcRequest.centre_id)
     )
-    return result.rowcount == 1
+    return result.first() is not None
+
+
+def schedule(centre_id: int, period: str) -> None:
+    """Request a recalculation and, unless one is pending already, enqueue its job when the caller commits."""
+    from app.jobs import enqueue_after_commit
+    from app.jobs.indices import recalculate_centre
+
+    if request(centre_id, period):
+        enqueue_after_commit(recalculate_centre, centre_id, period)
 
 
 def pending(centre_ids: Iterable[int] | None = None) -> set[tuple[int, str]]:

@@ -8,6 +8,7 @@ response is stored first; then these checks flag it, and a flagged response is h
 from datetime import timedelta
 from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -28,7 +29,7 @@ RULES = {
     "device": Rule("Много ответов с одного устройства", 3, timedelta(days=1)),
     "address": Rule("Много ответов с одного адреса", 10, timedelta(days=1)),
     "staff_share": Rule("Высокая доля ответов, внесённых сотрудниками (%)", 30, None),
-    "too_fast": Rule("Анкета заполнена слишком быстро (секунд на вопрос, меньше)", 1, None),
+    "too_fast": Rule("Анкета заполнена слишком быстро", 0, None),  # limit: config INTEGRITY_MIN_SECONDS_PER_ANSWER
 }
 """What counts as an anomaly. A kiosk is one device and one address by design, so the device and
 address checks skip it; staff-entered answers are checked by their share in the centre-period."""
@@ -72,7 +73,8 @@ def flags_for(response: Response) -> list[str]:
     if response.source in STAFF_SOURCES and _staff_share_high(response):
         flags.append("staff_share")
     answered = len(response.answers)
-    if response.seconds_spent is not None and response.seconds_spent < RULES["too_fast"].limit * answered:
+    fastest = current_app.config["INTEGRITY_MIN_SECONDS_PER_ANSWER"]
+    if response.seconds_spent is not None and response.seconds_spent < fastest * answered:
         flags.append("too_fast")
     return flags
 
@@ -103,7 +105,8 @@ def check(response: Response) -> list[str]:
 
 
 def review(response: Response, decision: str, *, note: str, actor) -> None:
-    """Release («учесть») or reject a quarantined response; the caller commits and recalculates."""
+    """Release («учесть») or reject a quarantined response and schedule its centre-period's recalculation
+    (enqueued when the caller commits)."""
     if decision not in ("accepted", "rejected"):
         raise ValueError(decision)
     before = response.status
@@ -120,4 +123,4 @@ def review(response: Response, decision: str, *, note: str, actor) -> None:
         after={"status": decision, "note": note},
         actor=actor,
     )
-    indices.request(response.centre_id, response.period)
+    indices.schedule(response.centre_id, response.period)

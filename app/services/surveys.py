@@ -11,7 +11,6 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.jobs import enqueue_after_commit
 from app.models.base import today
 from app.models.methodology import Methodology
 from app.models.surveys import Answer, Option, Question, Quota, Response, Survey, SurveyLink
@@ -276,11 +275,8 @@ def after_store(response: Response) -> None:
     Runs after the response is committed; if any of it fails the answer is kept, and the nightly
     recalculation or the sweeper catches up.
     """
-    from app.jobs.indices import recalculate_centre
-
     integrity.check(response)
-    if indices.request(response.centre_id, response.period):
-        enqueue_after_commit(recalculate_centre, response.centre_id, response.period)
+    indices.schedule(response.centre_id, response.period)
     db.session.commit()
 
 

@@ -241,6 +241,7 @@ def test_regional_director_figures_equal_direct_queries(client, login, w):
         "Дорожные карты",
         "Просроченные поручения по ответственным",
         "Отставание от базового плана",
+        "Индекс клиентоцентричности",
     ]
     assert "Нижегородская область" in text(doc.xpath('//div[@id="panels"]/p')[0])
     assert not doc.xpath('//select[@name="region"]')  # one region: nothing to choose

@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, make_url, text
 
-from app import create_app
 from app.extensions import db
+from tests.conftest import make_test_app
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def empty_database(tmp_path):
 
 
 def test_upgrade_matches_models_and_downgrade_undoes_it(empty_database):
-    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": empty_database})
+    app = make_test_app(SQLALCHEMY_DATABASE_URI=empty_database)  # the test run's Redis, queue and limits
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:

@@ -901,3 +901,309 @@ def document() -> dict:
             "responses": RESPONSES,
         },
     }
+
+
+# ---- measurement core: methodology versions, results, questionnaires, answers ---------------
+# (rows added after the table above; `document()` reads these module globals when called)
+
+from app.models.indices import NETWORKS, SCOPE_KINDS  # noqa: E402
+from app.models.methodology import METHODOLOGY_STATUSES  # noqa: E402
+from app.models.surveys import QUESTION_KINDS, SURVEY_CLIENT_TYPES, SURVEY_STATUSES  # noqa: E402
+
+RESULTS_SCOPE = (
+    "Требуется право results.view. Значения ЦЗН видны тем, кому виден ЦЗН; региона — тем, кому виден регион "
+    "или его ЦЗН; типа сети — тем, кому виден регион этого типа; Российской Федерации — всем с правом "
+    "results.view. Чужая область — 404. Версия методики — действующая в периоде; «нет данных» — null, а не 0. "
+    "caveats — параметры, не определённые методикой («не определено методикой»), с обоснованием."
+)
+RESULTS_FILTERS = ("scope_kind", "scope_key", "period", "result_client_type")
+
+ENDPOINTS += (
+    Endpoint(
+        "listMethodologies",
+        "/methodologies",
+        "Версии методики измерения показателей",
+        "Methodology",
+        True,
+        ("methodology_q", "methodology_status"),
+        "methodology.view",
+        description="Требуется право methodology.view. Черновики видят только те, кто ведёт методику "
+        "(право methodology.manage на федеральном уровне). " + NO_CHANGES,
+    ),
+    Endpoint(
+        "getMethodology",
+        "/methodologies/{version_id}",
+        "Версия методики: группы, показатели, параметры (defined = false — «не определено методикой»)",
+        "MethodologyDetail",
+        permission="methodology.view",
+        description="Требуется право methodology.view; черновик — только ведущим методику. " + NO_CHANGES,
+    ),
+    Endpoint(
+        "getIndicatorValues",
+        "/indicator-values",
+        "Значения показателей области за период",
+        "IndicatorValues",
+        filters=RESULTS_FILTERS,
+        permission="results.view",
+        description=RESULTS_SCOPE,
+    ),
+    Endpoint(
+        "getIndex",
+        "/index",
+        "Индекс клиентоцентричности области за период: уровень (0–100) и относительное изменение",
+        "IndexValue",
+        filters=RESULTS_FILTERS,
+        permission="results.view",
+        description=RESULTS_SCOPE + " В версии без интегрального индекса («Пилот 2022») level — null, "
+        "integral_index — false, note объясняет почему.",
+    ),
+    Endpoint(
+        "listSurveys",
+        "/surveys",
+        "Анкеты: федеральные (версии методики) и местные",
+        "Survey",
+        True,
+        ("survey_status", "survey_client_type"),
+        "survey.view",
+        description="Требуется право survey.view: федеральные анкеты видны всем с этим правом, местные — "
+        "в области роли. " + NO_CHANGES,
+    ),
+    Endpoint(
+        "getSurvey",
+        "/surveys/{survey_id}",
+        "Анкета: вопросы, варианты ответа, условия показа",
+        "SurveyDetail",
+        permission="survey.view",
+        description="Требуется право survey.view (федеральные анкеты — всем с этим правом). " + NO_CHANGES,
+    ),
+    Endpoint(
+        "createSurveyResponse",
+        "/surveys/responses",
+        "Передать ответы клиента по ссылке на анкету",
+        "SurveyResponseCreated",
+        method="post",
+        body="SurveyResponseCreate",
+        created=True,
+        permission="response.enter",
+        description=(
+            "Требуется право response.enter в ЦЗН ссылки; неизвестная, отключенная или чужая ссылка — 404. "
+            "Ответы проверяются так же, как в анкете по ссылке: скрытые условием вопросы отбрасываются, "
+            "вопросы «только в офисе» необязательны при remote: true. Ошибки в ответах — 422 с телом "
+            '{"error": …, "errors": {код вопроса: сообщение}}, ничего не сохраняется. Ответ сохраняется '
+            "с источником «Через API», проверяется на аномалии (подозрительный уходит на проверку: "
+            "status quarantined) и ставится в очередь пересчёта. Location — адрес анкеты (ответы анонимны, "
+            "своего адреса у ответа нет). Число запросов ограничено (на токен и на адрес) — сверх лимита 429."
+        ),
+    ),
+)
+
+_PARAM = _object(
+    {
+        "key": STRING,
+        "label": STRING,
+        "value": {"description": "Значение в своём типе JSON: число, строка, логическое, список, объект или null"},
+        "defined": {**BOOLEAN, "description": "false — «не определено методикой»: значение — выбор команды"},
+        "rationale": {**STRING, "description": "Почему выбрано это значение (для defined = false)"},
+        "source": {**STRING, "description": "Ссылка на источник: «seed 003 l. 117»"},
+    }
+)
+SCHEMAS["MethodologyParam"] = _PARAM
+SCHEMAS["Methodology"] = _object(
+    {
+        "id": INTEGER,
+        "code": STRING,
+        "name": STRING,
+        "effective_from": DATE,
+        "status": _enum(METHODOLOGY_STATUSES),
+        "status_label": STRING,
+        "based_on": NULLABLE_REF,
+        "integral_index": {**BOOLEAN, "description": "false — интегральный индекс не рассчитывается (пилот)"},
+        "network_split": {**BOOLEAN, "description": "Централизованные и децентрализованные сети отдельно"},
+        "in_use": {**BOOLEAN, "description": "По версии рассчитаны значения: она не меняется"},
+    }
+)
+SCHEMAS["Indicator"] = _object(
+    {
+        "id": INTEGER,
+        "code": {**STRING, "description": "«1.3», «3.1.2»"},
+        "name": STRING,
+        "client_type": _enum(("jobseeker", "employer", "both")),
+        "client_type_label": STRING,
+        "measured_by": _enum(("survey", "passport", "both")),
+        "measured_by_label": STRING,
+        "level": _enum(("centre", "managing_centre", "region")),
+        "level_label": STRING,
+        "scoring_rule": STRING,
+        "scoring_rule_label": {**STRING, "description": "Правило расчёта словами"},
+        "max_score": {"type": ["number", "null"]},
+        "unit": STRING,
+        "weight": {"type": "number", "description": "Вес в группе"},
+        "direction": INTEGER,
+        "suspended": BOOLEAN,
+        "note": STRING,
+        "source": STRING,
+        "params": {"type": "array", "items": _ref("schemas", "MethodologyParam")},
+    }
+)
+SCHEMAS["IndicatorGroup"] = _object(
+    {
+        "id": INTEGER,
+        "code": STRING,
+        "name": STRING,
+        "weight": {"type": "number", "description": "Вес группы в индексе"},
+        "position": INTEGER,
+        "indicators": {"type": "array", "items": _ref("schemas", "Indicator")},
+    }
+)
+SCHEMAS["MethodologyDetail"] = _extends(
+    "Methodology",
+    {
+        "description": STRING,
+        "source": STRING,
+        "params": {"type": "array", "items": _ref("schemas", "MethodologyParam"), "description": "Параметры версии"},
+        "groups": {"type": "array", "items": _ref("schemas", "IndicatorGroup")},
+        "undefined_count": {**INTEGER, "description": "Сколько параметров не определено методикой"},
+    },
+)
+_RESULT_HEAD = {
+    "scope_kind": _enum(SCOPE_KINDS),
+    "scope_key": {**STRING, "description": "id ЦЗН или региона, тип сети или all"},
+    "period": {**STRING, "description": "«2026-Q4»"},
+    "period_label": {**STRING, "description": "«IV квартал 2026»"},
+    "client_type": _enum(("all", "jobseeker", "employer")),
+    "methodology": {**NULLABLE_REF, "description": "Версия методики, действующая в периоде"},
+    "caveats": {**STRINGS, "description": "Параметры версии, не определённые методикой, с обоснованием"},
+    "missing": {**STRINGS, "description": "Коды показателей без данных"},
+}
+SCHEMAS["IndicatorValue"] = _object(
+    {
+        "indicator": _object({"id": INTEGER, "code": STRING, "name": STRING}),
+        "measure": _enum(("survey", "passport")),
+        "value": {"type": ["number", "null"], "description": "Доля 0–1 (анкета) или балл (паспорт); null — нет данных"},
+        "value_label": {**STRING, "description": "«82,5 %» или «нет данных»"},
+        "numerator": {"type": "number"},
+        "denominator": {"type": "number"},
+        "inputs": {**INTEGER, "description": "Ответов (паспортов) за значением"},
+        "computed_at": DATE_TIME,
+        "caveats": {**STRINGS, "description": "Параметры показателя, не определённые методикой"},
+    }
+)
+SCHEMAS["IndicatorValues"] = _object(
+    {**_RESULT_HEAD, "items": {"type": "array", "items": _ref("schemas", "IndicatorValue")}}
+)
+SCHEMAS["IndexValue"] = _object(
+    {
+        **_RESULT_HEAD,
+        "integral_index": BOOLEAN,
+        "level": {"type": ["number", "null"], "description": "Уровень клиентоцентричности 0–100; null — нет данных"},
+        "change": {
+            "type": ["number", "null"],
+            "description": "Индекс: (уровень / уровень предыдущего периода − 1), доля; null — нет предыдущего",
+        },
+        "previous_period": STRING,
+        "inputs": INTEGER,
+        "computed_at": NULLABLE_DATE_TIME,
+        "note": {**STRING, "description": "Почему нет значения: «нет данных», индекс не рассчитывается …"},
+    }
+)
+SCHEMAS["Survey"] = _object(
+    {
+        "id": INTEGER,
+        "code": NULLABLE_STRING,
+        "title": STRING,
+        "client_type": _enum(SURVEY_CLIENT_TYPES),
+        "client_type_label": STRING,
+        "status": _enum(SURVEY_STATUSES),
+        "status_label": STRING,
+        "locked": {**BOOLEAN, "description": "Анкета версии методики: изменять нельзя"},
+        "methodology": NULLABLE_REF,
+        "region": NULLABLE_REF,
+        "centre": NULLABLE_REF,
+    }
+)
+SCHEMAS["SurveyOption"] = _object(
+    {"value": STRING, "text": STRING, "points": {"type": ["number", "null"]}, "free_text": BOOLEAN}
+)
+SCHEMAS["SurveyQuestion"] = _object(
+    {
+        "id": INTEGER,
+        "code": {**STRING, "description": "Ключ ответа в POST /surveys/responses"},
+        "number": STRING,
+        "position": INTEGER,
+        "section": STRING,
+        "text": STRING,
+        "kind": _enum(QUESTION_KINDS),
+        "kind_label": STRING,
+        "required": BOOLEAN,
+        "help_text": STRING,
+        "scale_min": NULLABLE_INTEGER,
+        "scale_max": NULLABLE_INTEGER,
+        "scale_labels": {"type": "object", "additionalProperties": STRING, "description": '{"1": "очень слабо"}'},
+        "show_if": {
+            "anyOf": [
+                _object({"question": STRING, "values": STRINGS}),
+                {"type": "null"},
+            ],
+            "description": "Вопрос показывается, только если на вопрос question дан один из ответов values",
+        },
+        "in_office_only": {**BOOLEAN, "description": "Только для клиентов в офисе (необязателен при remote)"},
+        "indicator_code": STRING,
+        "wording": STRING,
+        "options": {"type": "array", "items": _ref("schemas", "SurveyOption")},
+    }
+)
+SCHEMAS["SurveyDetail"] = _extends(
+    "Survey",
+    {"intro": STRING, "outro": STRING, "questions": {"type": "array", "items": _ref("schemas", "SurveyQuestion")}},
+)
+_ANSWER_VALUE = {"anyOf": [STRING, {"type": "number"}]}
+SCHEMAS["SurveyResponseCreate"] = {
+    "type": "object",
+    "required": ["token", "answers"],
+    "additionalProperties": False,
+    "properties": {
+        "token": {**STRING, "maxLength": 100, "description": "Токен ссылки на анкету (из адреса /s/<токен>)"},
+        "answers": {
+            "type": "object",
+            "additionalProperties": {"anyOf": [_ANSWER_VALUE, {"type": "array", "items": _ANSWER_VALUE}]},
+            "description": "{код вопроса: значение варианта или балл шкалы, или список для нескольких вариантов}",
+        },
+        "other": {
+            "type": "object",
+            "additionalProperties": STRING,
+            "description": "{код вопроса: текст к варианту «другое»}",
+        },
+        "remote": {**BOOLEAN, "description": "Клиент отвечал не в офисе (по умолчанию false)"},
+        "email": {**STRING, "maxLength": 254, "description": "Необязательный адрес клиента для обратной связи"},
+        "seconds_spent": {"type": "integer", "minimum": 0, "maximum": 86400},
+        "device": {**STRING, "maxLength": 200, "description": "Идентификатор устройства клиента (хранится хешем)"},
+    },
+}
+SCHEMAS["SurveyResponseCreated"] = _object(
+    {
+        "id": INTEGER,
+        "status": _enum(("accepted", "quarantined", "rejected")),
+        "period": STRING,
+        "flags": {**STRINGS, "description": "Признаки аномалий, если ответ ушёл на проверку"},
+    }
+)
+PARAMETERS.update(
+    {
+        "methodology_q": _query("q", "Поиск по названию или коду версии", STRING),
+        "methodology_status": _query("status", "Только версии в этом статусе", _enum(METHODOLOGY_STATUSES)),
+        "scope_kind": {**_query("scope_kind", "Вид области", _enum(SCOPE_KINDS)), "required": True},
+        "scope_key": _query(
+            "scope_key",
+            f"id ЦЗН или региона; для network — {', '.join(NETWORKS)}; для federation — all или пусто",
+            STRING,
+        ),
+        "period": _query("period", "Квартал «2026-Q4»; по умолчанию последний с данными", STRING),
+        "result_client_type": _query(
+            "client_type",
+            "Клиенты: all (все, по умолчанию), jobseeker, employer",
+            _enum(("all", "jobseeker", "employer")),
+        ),
+        "survey_status": _query("status", "Только анкеты в этом статусе", _enum(SURVEY_STATUSES)),
+        "survey_client_type": _query("client_type", "Только анкеты для этих клиентов", _enum(SURVEY_CLIENT_TYPES)),
+    }
+)

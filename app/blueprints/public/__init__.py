@@ -1,7 +1,7 @@
-"""Public survey pages for clients: a link or QR code bound to a centre and touch point, a kiosk."""
+"""Public survey pages for clients: a link or QR code bound to a centre and touch point (/s/…), a kiosk (/k/…)."""
 
 from flask import Blueprint
 
-bp = Blueprint("public", __name__, url_prefix="/s")
+bp = Blueprint("public", __name__)
 
 from app.blueprints.public import routes  # noqa: E402,F401
