@@ -75,7 +75,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "20 per hour"),
         # public survey pages: per address (every step's POST counts); a kiosk is one device for many clients
-        "PUBLIC_SURVEY_RATE_LIMIT": os.environ.get("PUBLIC_SURVEY_RATE_LIMIT", "10 per minute; 60 per hour"),
+        "PUBLIC_SURVEY_RATE_LIMIT": os.environ.get("PUBLIC_SURVEY_RATE_LIMIT", "20 per minute; 200 per hour"),
         "PUBLIC_KIOSK_RATE_LIMIT": os.environ.get("PUBLIC_KIOSK_RATE_LIMIT", "30 per minute"),
         # a response filled faster than this per answered question is held for review
         "INTEGRITY_MIN_SECONDS_PER_ANSWER": float(os.environ.get("INTEGRITY_MIN_SECONDS_PER_ANSWER", "1")),

@@ -20,7 +20,7 @@ from app import create_app
 from app.extensions import db
 from app.models.org import Centre, Region
 from app.models.surveys import Survey
-from app.services import indices, methodology, surveys
+from app.services import indices, integrity, methodology, surveys
 from bench import public_load
 from bench.tasks import _database_url
 
@@ -149,7 +149,9 @@ def incremental_case(centres, rnd: random.Random):
         centre_id, region_id = rnd.choice(centres)
         period = rnd.choice(PERIODS)
         draft = surveys.read_answers(survey, form)
-        surveys.store(survey, draft, centre_id=centre_id, region_id=region_id, source="link", period=period)
+        response = surveys.store(survey, draft, centre_id=centre_id, region_id=region_id, source="link", period=period)
+        integrity.check(response)
+        db.session.commit()
         state["target"] = (centre_id, period)
 
     def recalc():

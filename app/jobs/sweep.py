@@ -11,6 +11,7 @@ from app.models.base import utcnow
 from app.models.indices import RecalcRequest
 from app.models.jobs import JobRun
 from app.models.mail import OutboxMessage
+from app.models.surveys import Response
 
 STRANDED_AFTER = timedelta(minutes=10)
 
@@ -22,6 +23,7 @@ def requeue_stranded() -> dict:
     """
     from app.jobs.indices import recalculate_centre
     from app.jobs.mail import deliver
+    from app.services import surveys
     from app.services.jobs import JOB_KINDS, job_function
 
     with _app().app_context():
@@ -42,5 +44,15 @@ def requeue_stranded() -> dict:
         ).all()
         for centre_id, period in recalcs:
             queue.enqueue(recalculate_centre, centre_id, period)
+        pending = db.session.scalars(
+            select(Response).where(Response.status == "pending", Response.submitted_at < cutoff)
+        ).all()
+        for response in pending:
+            surveys.after_store(response)
         db.session.remove()
-        return {"runs": len(runs), "messages": len(message_ids), "recalculations": len(recalcs)}
+        return {
+            "runs": len(runs),
+            "messages": len(message_ids),
+            "recalculations": len(recalcs),
+            "responses_checked": len(pending),
+        }

@@ -35,8 +35,10 @@ class IndicatorValue(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodology.id"), index=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    # no single-column indexes: the unique index leads with the version, and a full recalculation writes
+    # a row per centre, quarter, indicator and client type (every extra index slows it down)
+    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodology.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
     scope_kind: Mapped[str] = mapped_column(String(20))
     scope_key: Mapped[str] = mapped_column(String(40))  # centre or region id, network type, «all»
     period: Mapped[str] = mapped_column(String(7))
@@ -60,7 +62,7 @@ class IndexValue(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodology.id"), index=True)
+    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodology.id"))  # leads the unique index
     scope_kind: Mapped[str] = mapped_column(String(20))
     scope_key: Mapped[str] = mapped_column(String(40))
     period: Mapped[str] = mapped_column(String(7))

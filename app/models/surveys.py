@@ -32,8 +32,13 @@ RESPONSE_SOURCES = {
     "oral": "Устный ответ (внесён сотрудником)",
     "api": "Через API",
 }
-STAFF_SOURCES = ("paper", "oral")
-RESPONSE_STATUSES = {"accepted": "Учтён", "quarantined": "На проверке", "rejected": "Отклонён"}
+STAFF_SOURCES = ("paper", "oral", "api")  # entered by people of the service, not by the client on a page
+RESPONSE_STATUSES = {
+    "pending": "Проверяется",
+    "accepted": "Учтён",
+    "quarantined": "На проверке",
+    "rejected": "Отклонён",
+}
 
 
 class Survey(ScopedMixin, TimestampMixin, db.Model):
@@ -127,6 +132,7 @@ class SurveyLink(ScopedMixin, TimestampMixin, db.Model):
     token: Mapped[str] = mapped_column(String(40), unique=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
     touch_point_id: Mapped[int | None] = mapped_column(ForeignKey("touch_point.id"), index=True)
+    kiosk: Mapped[bool] = mapped_column(Boolean, default=False)  # the digital zone's shared device: /k/<token>
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -139,8 +145,8 @@ class SurveyLink(ScopedMixin, TimestampMixin, db.Model):
 class Response(ScopedMixin, db.Model):
     """Ответ клиента на анкету: anonymous, bound to a centre and period, marked with how it was collected.
 
-    Committed before anything else happens. A response under review (`quarantined`) or rejected
-    is left out of every result until it is released.
+    Committed before anything else happens, as `pending`; the integrity checks then accept it or hold
+    it for review (`quarantined`). Only accepted responses count in results.
     """
 
     __tablename__ = "response"
@@ -157,7 +163,7 @@ class Response(ScopedMixin, db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     email: Mapped[str | None] = personal(String(254), subject="client")
     remote: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20), default="accepted", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     flags: Mapped[list] = mapped_column(JSON, default=list)
     device_key: Mapped[str] = mapped_column(String(64), default="", index=True)
     address_key: Mapped[str] = mapped_column(String(64), default="", index=True)
@@ -199,7 +205,7 @@ class Answer(db.Model):
     text: Mapped[str | None] = mapped_column(Text)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"))
     period: Mapped[str] = mapped_column(String(7))
-    counted: Mapped[bool] = mapped_column(Boolean, default=True)
+    counted: Mapped[bool] = mapped_column(Boolean, default=False)  # True once the response is accepted
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()

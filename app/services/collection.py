@@ -18,7 +18,6 @@ from app.services.policy import scope_filter, scoped, with_branches
 
 QUOTA_MIN, QUOTA_MAX = 1, 10_000
 QUOTA_PARAMS = {"jobseeker": "quota_jobseekers", "employer": "quota_employers"}
-ANSWER_YEARS_BACK = 2  # a paper form may be entered up to the start of the quarter two years ago
 TOUCH_POINT_FIELDS = ("name", "channel", "description", "centre_id", "active")
 
 
@@ -103,13 +102,20 @@ def link_label(link: SurveyLink) -> str:
     return f"Ссылка на анкету: {link.centre.name}" + (f", {link.touch_point.name}" if link.touch_point else "")
 
 
-def create_link(survey: Survey, centre: Centre, touch_point: TouchPoint | None, actor) -> SurveyLink:
-    link = surveys.new_link(survey, centre, touch_point=touch_point, actor=actor)
+def create_link(
+    survey: Survey, centre: Centre, touch_point: TouchPoint | None, actor, kiosk: bool = False
+) -> SurveyLink:
+    link = surveys.new_link(survey, centre, touch_point=touch_point, kiosk=kiosk, actor=actor)
     audit.record(
         "survey_link.create",
         link,
         label=link_label(link),
-        after={"title": survey.title, "centre_id": centre.id, "touch_point": getattr(touch_point, "name", None)},
+        after={
+            "title": survey.title,
+            "centre_id": centre.id,
+            "touch_point": getattr(touch_point, "name", None),
+            "kiosk": kiosk,
+        },
         actor=actor,
     )
     return link
@@ -169,13 +175,9 @@ def set_touch_point_active(point: TouchPoint, active: bool, actor) -> None:
 
 
 def earliest_answer_date(on: date | None = None) -> date:
-    """The first day of the quarter two years before `on` (today)."""
-    on = on or today()
-    try:
-        back = on.replace(year=on.year - ANSWER_YEARS_BACK)
-    except ValueError:  # 29 February
-        back = on.replace(year=on.year - ANSWER_YEARS_BACK, day=28)
-    return periods.bounds(periods.period_of(back))[0]
+    """The first day of the previous quarter: paper forms of a closed quarter are entered in the next one;
+    older quarters are reported and compared already and do not change."""
+    return periods.bounds(periods.previous(periods.period_of(on or today())))[0]
 
 
 def answer_date_problem(day: date | None) -> str | None:
@@ -186,7 +188,10 @@ def answer_date_problem(day: date | None) -> str | None:
         return "Дата ответа не может быть в будущем."
     earliest = earliest_answer_date()
     if day < earliest:
-        return f"Дата ответа не может быть раньше {earliest:%d.%m.%Y} (начало квартала два года назад)."
+        return (
+            f"Дата ответа не может быть раньше {earliest:%d.%m.%Y}: анкеты вносят в текущем или следующем "
+            "квартале, более ранние кварталы уже подсчитаны."
+        )
     return None
 
 

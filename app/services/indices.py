@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, and_, case, delete, func, insert, or_, select, tuple_
+from sqlalchemy import JSON, and_, case, delete, func, insert, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -30,8 +30,10 @@ from app.models.org import Centre, Region
 from app.models.surveys import Answer, Option, Question, Survey
 from app.services import methodology as methodology_service
 from app.services import periods, scoring
+from app.services.scoring import IndicatorInput
 
 SURVEY_RULES = ("share_positive", "yes_share")
+SURVEY = "survey"  # IndicatorValue.measure of values scored from answers (passport values come with passports)
 CLIENT_TYPES = ("jobseeker", "employer")
 ALL = "all"  # both client types pooled
 THRESHOLD_KEY = "positive_threshold"
@@ -164,7 +166,7 @@ def _row(version, indicator_id, kind, key, period, client_type, numerator, denom
         "scope_key": str(key),
         "period": period,
         "client_type": client_type,
-        "measure": "survey",
+        "measure": SURVEY,
         "numerator": numerator,
         "denominator": denominator,
         "value": scoring.Share(int(numerator), int(denominator)).value,
@@ -194,6 +196,26 @@ def rolled_up(version: Methodology, rows: list[dict], parent_of: Callable[[str],
 # --- the index -------------------------------------------------------------------------------------
 
 
+def _index_shapes(version: Methodology) -> dict[str, list[tuple]]:
+    """Per client type, the groups (code, weight, [(indicator id, code, weight)]) that count in its index:
+    read once, as plain tuples (a full recalculation computes tens of thousands of levels)."""
+    return {
+        client_type: [
+            (
+                group.code,
+                group.weight,
+                [
+                    (ind.id, ind.code, ind.weight)
+                    for ind in group.indicators
+                    if not ind.suspended and (client_type == ALL or ind.client_type in (client_type, "both"))
+                ],
+            )
+            for group in version.groups
+        ]
+        for client_type in (*CLIENT_TYPES, ALL)
+    }
+
+
 def index_rows(version: Methodology, values: list[dict]) -> list[dict]:
     """Index levels from indicator values, per scope, period and client type (a version without an
     integral index — the pilot — gets none). The change against the previous period is filled by
@@ -201,28 +223,21 @@ def index_rows(version: Methodology, values: list[dict]) -> list[dict]:
     if not version.integral_index:
         return []
     indicators = {ind.id: ind for ind in version.indicators}
+    shapes = _index_shapes(version)
     by_scope: dict[tuple, dict[int, float | None]] = defaultdict(dict)
     inputs: dict[tuple, int] = defaultdict(int)
     for row in values:
         key = (row["scope_kind"], row["scope_key"], row["period"], row["client_type"])
         ind = indicators[row["indicator_id"]]
-        maximum = 1.0 if row["measure"] == "survey" else ind.max_score  # a share, or points of a passport
+        maximum = 1.0 if row["measure"] == SURVEY else ind.max_score  # a share, or points of a passport
         by_scope[key][ind.id] = scoring.normalise(row["value"], maximum, ind.direction)
         inputs[key] = max(inputs[key], row["inputs"])
     now = utcnow()
     rows = []
     for (kind, scope_key, period, client_type), normalised in by_scope.items():
         groups = [
-            scoring.GroupInput(
-                group.code,
-                group.weight,
-                tuple(
-                    scoring.IndicatorInput(ind.code, ind.weight, normalised.get(ind.id))
-                    for ind in group.indicators
-                    if not ind.suspended and (client_type == ALL or ind.client_type in (client_type, "both"))
-                ),
-            )
-            for group in version.groups
+            scoring.GroupInput(code, weight, tuple(IndicatorInput(c, w, normalised.get(i)) for i, c, w in members))
+            for code, weight, members in shapes[client_type]
         ]
         level = scoring.index_level(groups)
         rows.append(
@@ -313,7 +328,7 @@ def recalculate_version(version: Methodology) -> int:
     Returns the number of indicator values written. The caller commits.
     """
     _lock(version)
-    db.session.execute(delete(RecalcRequest))
+    started = utcnow()
     specs = specs_of(version)
     question_ids = {qid for spec in specs for qid in spec.question_ids}
     counts = count_answers(question_ids, threshold_of(version)) if question_ids else {}
@@ -325,10 +340,15 @@ def recalculate_version(version: Methodology) -> int:
     values = centres + regions + networks + federation
     index = index_rows(version, values)
     fill_changes(version, index, stored=False)  # every level of the version is in `index`
-    db.session.execute(delete(IndicatorValue).where(IndicatorValue.methodology_id == version.id))
+    db.session.execute(
+        delete(IndicatorValue).where(IndicatorValue.methodology_id == version.id, IndicatorValue.measure == SURVEY)
+    )
     db.session.execute(delete(IndexValue).where(IndexValue.methodology_id == version.id))
     _insert(IndicatorValue, values)
     _insert(IndexValue, index)
+    # requests made before this run are covered by it; later ones keep their own job (claimed last: an
+    # answer's request never waits for the whole run)
+    db.session.execute(delete(RecalcRequest).where(RecalcRequest.requested_at < started))
     return len(values)
 
 
@@ -351,17 +371,22 @@ def versions_answered(centre_id: int, period: str) -> list[Methodology]:
             .join(Answer, Answer.question_id == Question.id)
             .where(Answer.centre_id == centre_id, Answer.period == period)
             .distinct()
+            .order_by(Methodology.id)  # versions are locked in id order, as the nightly run does
         )
     )
 
 
 def recalculate_centre(centre_id: int, period: str) -> None:
     """One centre and period after new answers, then its region, network type and the federation
-    summed again from the level below. Claims the pending request; the caller commits."""
+    summed again from the level below. Locks the versions, then claims the pending request (a new answer
+    arriving meanwhile requests again and gets its own job); the caller commits."""
+    versions = versions_answered(centre_id, period) or _versions_with_values(centre_id, period)
+    for version in versions:
+        _lock(version)
     db.session.execute(
         delete(RecalcRequest).where(RecalcRequest.centre_id == centre_id, RecalcRequest.period == period)
     )
-    for version in versions_answered(centre_id, period) or _versions_with_values(centre_id, period):
+    for version in versions:
         _recalculate_centre(version, centre_id, period)
 
 
@@ -377,12 +402,12 @@ def _versions_with_values(centre_id: int, period: str) -> list[Methodology]:
                 IndicatorValue.period == period,
             )
             .distinct()
+            .order_by(Methodology.id)
         )
     )
 
 
 def _recalculate_centre(version: Methodology, centre_id: int, period: str) -> None:
-    _lock(version)
     specs = specs_of(version)
     question_ids = {qid for spec in specs for qid in spec.question_ids}
     where = and_(Answer.centre_id == centre_id, Answer.period == period)
@@ -417,7 +442,10 @@ def _stored(version: Methodology, period: str, kind: str, keys: list[str] | None
         IndicatorValue.numerator,
         IndicatorValue.denominator,
     ).where(
-        IndicatorValue.methodology_id == version.id, IndicatorValue.period == period, IndicatorValue.scope_kind == kind
+        IndicatorValue.methodology_id == version.id,
+        IndicatorValue.period == period,
+        IndicatorValue.scope_kind == kind,
+        IndicatorValue.measure == SURVEY,
     )
     if keys is not None:
         stmt = stmt.where(IndicatorValue.scope_key.in_(keys))
@@ -433,7 +461,10 @@ def _replace(version: Methodology, period: str, scopes: list[tuple[str, str]], r
     index_filter = or_(*[and_(IndexValue.scope_kind == k, IndexValue.scope_key == s) for k, s in scopes])
     db.session.execute(
         delete(IndicatorValue).where(
-            IndicatorValue.methodology_id == version.id, IndicatorValue.period == period, scope_filter
+            IndicatorValue.methodology_id == version.id,
+            IndicatorValue.period == period,
+            IndicatorValue.measure == SURVEY,
+            scope_filter,
         )
     )
     db.session.execute(
@@ -475,6 +506,8 @@ def request(centre_id: int, period: str) -> bool:
     and, when True, enqueues the job: at most one pending job per centre-period."""
     dialect = db.session.connection().dialect.name
     make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    if dialect == "postgresql":  # a recalculation claiming this row must not hold the answer's request up
+        db.session.execute(text("set local lock_timeout = '2s'"))
     result = db.session.execute(
         make_insert(RecalcRequest)
         .values(centre_id=centre_id, period=period, requested_at=utcnow())

@@ -27,7 +27,7 @@ RULES = {
     "burst": Rule("Много ответов за короткое время в одном ЦЗН", 15, timedelta(minutes=10)),
     "identical": Rule("Одинаковые ответы повторяются", 3, None),
     "device": Rule("Много ответов с одного устройства", 3, timedelta(days=1)),
-    "address": Rule("Много ответов с одного адреса", 10, timedelta(days=1)),
+    "address": Rule("Много ответов с одного адреса", 30, timedelta(days=1)),  # a centre's Wi-Fi is one address
     "staff_share": Rule("Высокая доля ответов, внесённых сотрудниками (%)", 30, None),
     "too_fast": Rule("Анкета заполнена слишком быстро", 0, None),  # limit: config INTEGRITY_MIN_SECONDS_PER_ANSWER
 }
@@ -89,12 +89,13 @@ def _staff_share_high(response: Response) -> bool:
 
 
 def check(response: Response) -> list[str]:
-    """Flag a stored response; a flagged one goes to quarantine. Returns the flags; the caller commits."""
+    """Accept a stored (pending) response, or hold it in quarantine when it raises flags. Returns the
+    flags; the caller commits."""
     flags = flags_for(response)
+    response.status = "quarantined" if flags else "accepted"
+    set_counted(response)
     if flags:
         response.flags = flags
-        response.status = "quarantined"
-        set_counted(response)
         audit.record(
             "response.quarantine",
             response,
@@ -104,11 +105,30 @@ def check(response: Response) -> list[str]:
     return flags
 
 
+class ReviewError(ValueError):
+    """A decision on a response that cannot be taken (the message says why, in Russian)."""
+
+
+def review_problem(response: Response, actor) -> str | None:
+    """Why `actor` may not decide on this response now, or None."""
+    if response.status != "quarantined":
+        return "Решение по этому ответу уже принято."
+    if response.entered_by_id is not None and response.entered_by_id == actor.id:
+        return "Вы внесли этот ответ сами: решение по нему принимает другой сотрудник."
+    return None
+
+
 def review(response: Response, decision: str, *, note: str, actor) -> None:
     """Release («учесть») or reject a quarantined response and schedule its centre-period's recalculation
-    (enqueued when the caller commits)."""
+    (enqueued when the caller commits). The row is locked, so two reviewers cannot both decide."""
     if decision not in ("accepted", "rejected"):
         raise ValueError(decision)
+    locked = db.session.execute(
+        select(Response.id).where(Response.id == response.id, Response.status == "quarantined").with_for_update()
+    ).first()
+    problem = "Решение по этому ответу уже принято." if locked is None else review_problem(response, actor)
+    if problem:
+        raise ReviewError(problem)
     before = response.status
     response.status = decision
     response.review_note = note

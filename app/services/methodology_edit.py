@@ -7,16 +7,16 @@ with its before and after. Values keep their JSON type: a number stays a number,
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.base import normalise
+from app.models.base import normalise, today
 from app.models.indices import IndicatorValue
 from app.models.methodology import Methodology, MethodologyParam
 from app.models.surveys import Survey
-from app.services import audit
+from app.services import audit, periods
 from app.services import methodology as methodology_service
 from app.services.policy import FEDERATION, can
 
@@ -268,12 +268,32 @@ def clone_problem(version: Methodology, name: str, effective_from: date) -> dict
             f"Дата начала действия должна быть позже, чем у версии «{version.name}» "
             f"({version.effective_from.strftime('%d.%m.%Y')})."
         )
+    elif problem := start_problem(effective_from):
+        problems["effective_from"] = problem
     return problems
+
+
+def earliest_start() -> date:
+    """A new version takes effect from the next quarter: past and current quarters keep their version."""
+    _, end = periods.bounds(periods.period_of(today()))
+    return end + timedelta(days=1)
+
+
+def start_problem(effective_from: date) -> str | None:
+    earliest = earliest_start()
+    if effective_from < earliest:
+        return (
+            f"Дата начала действия не может быть раньше {earliest:%d.%m.%Y}: прошедшие и текущий кварталы "
+            "считаются по версии, которая в них действовала."
+        )
+    return None
 
 
 def activation_problems(version: Methodology) -> list[str]:
     """What stops a draft from being put into effect (weights that do not sum to 1)."""
     if (problem := why_not_editable(version)) is not None:
+        return [problem]
+    if (problem := start_problem(version.effective_from)) is not None:
         return [problem]
     edit = Edit()
     for group in version.groups:

@@ -3,9 +3,9 @@
 import re
 from datetime import date
 
-from app.models.base import today
+from app.models.base import FIRST_YEAR, LAST_YEAR, today
 
-_KEY = re.compile(r"^(\d{4})-Q([1-4])$")
+_KEY = re.compile(r"^([0-9]{4})-Q([1-4])$")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -16,9 +16,11 @@ def period_of(day: date | None = None) -> str:
 
 
 def parse(key: str) -> tuple[int, int] | None:
-    """(year, quarter) of a well-formed key, else None."""
+    """(year, quarter) of a well-formed key of a year people mean (FIRST_YEAR–LAST_YEAR), else None."""
     match = _KEY.match(key or "")
-    return (int(match[1]), int(match[2])) if match else None
+    if not match or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+        return None
+    return int(match[1]), int(match[2])
 
 
 def bounds(key: str) -> tuple[date, date]:

@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 NO_DATA = "нет данных"
 WEIGHT_TOLERANCE = 1e-6
@@ -412,15 +413,13 @@ def normalise(value: float | None, maximum: float, direction: int = 1, minimum: 
     return share if direction == 1 else 1.0 - share
 
 
-@dataclass(frozen=True)
-class IndicatorInput:
+class IndicatorInput(NamedTuple):  # tuples: a full recalculation builds hundreds of thousands
     code: str
     weight: float  # inside its group
     normalised: float | None  # 0…1; None = no data
 
 
-@dataclass(frozen=True)
-class GroupInput:
+class GroupInput(NamedTuple):
     code: str
     weight: float
     indicators: tuple[IndicatorInput, ...]

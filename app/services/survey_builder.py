@@ -634,6 +634,12 @@ def update_question(question: Question, spec: Spec, actor) -> Question:
             dropped += [o.id for o in question.options if o.free_text]
         if _answered_options(dropped):
             raise BuilderError("На удаляемые варианты уже есть ответы: удалить их нельзя. Сделайте копию анкеты.")
+        wanted = [w for w in spec.options if not w[2]]
+        if any(option.text != w[1] for option, w in zip(plain, wanted, strict=False)):
+            raise BuilderError(
+                "На анкету уже есть ответы: текст прежних вариантов менять нельзя — изменится смысл данных ответов. "
+                "Добавьте новый вариант или сделайте копию анкеты."
+            )
     question.text = spec.texts[0]
     question.help_text = spec.help_text
     question.required = spec.required

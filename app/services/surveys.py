@@ -68,11 +68,13 @@ def install_templates() -> list[Survey]:
     return created
 
 
-def new_link(survey: Survey, centre, *, touch_point=None, actor=None) -> SurveyLink:
-    """A public link for one survey at one centre (and touch point); the caller commits."""
+def new_link(survey: Survey, centre, *, touch_point=None, kiosk: bool = False, actor=None) -> SurveyLink:
+    """A public link for one survey at one centre (and touch point); a kiosk link also opens in kiosk mode
+    on the digital zone's shared device. The caller commits."""
     link = SurveyLink(
         token=secrets.token_urlsafe(12),
         survey=survey,
+        kiosk=kiosk,
         region_id=centre.region_id,
         centre_id=centre.id,
         touch_point=touch_point,

@@ -54,7 +54,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_index_value'))
     )
     with op.batch_alter_table('index_value', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_index_value_methodology_id'), ['methodology_id'], unique=False)
         batch_op.create_index('uq_index_value', ['methodology_id', 'scope_kind', 'scope_key', 'period', 'client_type'], unique=True)
 
     op.create_table('indicator_group',
@@ -155,8 +154,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_value'))
     )
     with op.batch_alter_table('indicator_value', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_indicator_value_indicator_id'), ['indicator_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_indicator_value_methodology_id'), ['methodology_id'], unique=False)
         batch_op.create_index('uq_indicator_value', ['methodology_id', 'scope_kind', 'scope_key', 'period', 'indicator_id', 'client_type', 'measure'], unique=True)
 
     op.create_table('methodology_param',
@@ -238,6 +235,7 @@ def upgrade():
     sa.Column('token', sa.String(length=40), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),
     sa.Column('touch_point_id', sa.Integer(), nullable=True),
+    sa.Column('kiosk', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('region_id', sa.Integer(), nullable=True),
@@ -396,8 +394,6 @@ def downgrade():
     op.drop_table('methodology_param')
     with op.batch_alter_table('indicator_value', schema=None) as batch_op:
         batch_op.drop_index('uq_indicator_value')
-        batch_op.drop_index(batch_op.f('ix_indicator_value_methodology_id'))
-        batch_op.drop_index(batch_op.f('ix_indicator_value_indicator_id'))
 
     op.drop_table('indicator_value')
     with op.batch_alter_table('touch_point', schema=None) as batch_op:
@@ -421,7 +417,6 @@ def downgrade():
     op.drop_table('indicator_group')
     with op.batch_alter_table('index_value', schema=None) as batch_op:
         batch_op.drop_index('uq_index_value')
-        batch_op.drop_index(batch_op.f('ix_index_value_methodology_id'))
 
     op.drop_table('index_value')
     with op.batch_alter_table('methodology', schema=None) as batch_op:

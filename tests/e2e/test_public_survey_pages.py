@@ -23,7 +23,7 @@ def link(app, make):
     methodology.install_templates()
     surveys.install_templates()
     survey = db.session.scalar(select(Survey).where(Survey.code == "fcc-jobseeker"))
-    link = surveys.new_link(survey, make.centre(name="ЦЗН города Глазова"))
+    link = surveys.new_link(survey, make.centre(name="ЦЗН города Глазова"), kiosk=True)
     db.session.commit()
     return link
 

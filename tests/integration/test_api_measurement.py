@@ -8,7 +8,7 @@ from app.blueprints.api.openapi import BASE
 from app.extensions import db
 from app.models.methodology import Methodology
 from app.models.surveys import Question, Response, Survey
-from app.services import indices, methodology, surveys
+from app.services import indices, integrity, methodology, surveys
 from tests.api_helpers import NOT_FOUND, bearer, get, quick_passwords  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")  # these tests authenticate by token only
@@ -72,7 +72,11 @@ def _seed_values(w):
         form = {k: ([str(x) for x in v] if isinstance(v, list) else str(v)) for k, v in form.items()}
         draft = surveys.read_answers(survey, form)
         assert not draft.errors, draft.errors
-        surveys.store(survey, draft, centre_id=centre.id, region_id=centre.region_id, source="link", period=PERIOD)
+        response = surveys.store(
+            survey, draft, centre_id=centre.id, region_id=centre.region_id, source="link", period=PERIOD
+        )
+        integrity.check(response)
+    db.session.commit()
     indices.recalculate_all()
     db.session.commit()
 

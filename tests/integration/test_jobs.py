@@ -113,7 +113,7 @@ def test_sweeper_enqueues_stranded_runs_and_mail_once_they_are_old(app, run_jobs
     message = OutboxMessage(recipient="a@b.ru", subject="s", body="b", status="pending", created_at=old)
     db.session.add_all([stranded, fresh, message])
     db.session.commit()
-    assert requeue_stranded() == {"runs": 1, "messages": 1, "recalculations": 0}
+    assert requeue_stranded() == {"runs": 1, "messages": 1, "recalculations": 0, "responses_checked": 0}
     queued = sorted((job.func_name, job.args) for job in get_queue().jobs)
     assert queued == [("app.jobs.demo.count_steps", (stranded.id,)), ("app.jobs.mail.deliver", (message.id,))]
     get_queue().empty()

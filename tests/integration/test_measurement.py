@@ -201,3 +201,47 @@ def test_a_version_in_use_is_cloned_not_edited(seeded, make):
     assert len(copy.indicators) == len(version.indicators)
     assert len(copy.params) == len(version.params)
     assert db.session.scalar(select(func.count()).select_from(Answer)) > 0
+
+
+def test_whoever_entered_an_answer_does_not_decide_on_it(seeded, make):
+    """The pilot's failure was staff entering false answers (seed 003 l. 101): their own entries go to another."""
+    centre = make.centre()
+    clerk = make.user(("quality_officer", centre), centre=centre)
+    response = submit(seeded, centre, answers(seeded, 9), source="paper", entered_by=clerk)
+    response.status = "quarantined"
+    db.session.commit()
+    with pytest.raises(integrity.ReviewError, match="Вы внесли этот ответ сами"):
+        integrity.review(response, "accepted", note="Всё верно", actor=clerk)
+    colleague = make.user(("quality_officer", centre), centre=centre)
+    integrity.review(response, "accepted", note="Сверено с бумажной анкетой", actor=colleague)
+    db.session.commit()
+    with pytest.raises(integrity.ReviewError, match="уже принято"):
+        integrity.review(response, "rejected", note="Повторно", actor=colleague)
+
+
+def test_a_response_counts_only_once_the_checks_accept_it(seeded, make):
+    centre = make.centre()
+    draft = surveys.read_answers(seeded, answers(seeded, 9))
+    response = surveys.store(seeded, draft, centre_id=centre.id, region_id=centre.region_id, source="link")
+    assert response.status == "pending" and not any(a.counted for a in response.answers)
+    surveys.after_store(response)
+    assert response.status == "accepted" and all(a.counted for a in response.answers)
+
+
+def test_period_keys_are_quarters_of_years_people_mean():
+    from app.services import periods
+
+    assert periods.parse("2026-Q4") == (2026, 4)
+    assert periods.parse("0000-Q1") is None and periods.parse("٢٠٢٦-Q1") is None and periods.parse("2026-Q5") is None
+    assert periods.recent("2026-Q2", 3) == ["2025-Q4", "2026-Q1", "2026-Q2"]
+    assert periods.label("2026-Q4") == "IV квартал 2026"
+
+
+def test_a_new_version_starts_no_earlier_than_the_next_quarter(seeded):
+    from app.services import methodology_edit, periods
+
+    version = db.session.scalar(select(Methodology).where(Methodology.code == "post-pilot"))
+    this_quarter_start, _ = periods.bounds(periods.period_of())
+    problems = methodology_edit.clone_problem(version, "Новая версия", this_quarter_start)
+    assert "не может быть раньше" in problems["effective_from"]
+    assert methodology_edit.clone_problem(version, "Новая версия", methodology_edit.earliest_start()) == {}

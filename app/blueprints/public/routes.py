@@ -102,7 +102,9 @@ def _too_large(error):
 @bp.errorhandler(429)
 def _too_many(error):
     return _error(
-        429, "Слишком много ответов", "Слишком много ответов с этого устройства. Подождите минуту и попробуйте снова."
+        429,
+        "Слишком много ответов",
+        "Из этой сети пришло слишком много ответов. Пожалуйста, попробуйте ещё раз позже.",
     )
 
 
@@ -229,7 +231,7 @@ def _urls(mode: str, token: str, src: str):
 
 def _flow(token: str, mode: str):
     link = surveys.link_by_token(token)
-    if link is None:
+    if link is None or (mode == "kiosk" and not link.kiosk):  # kiosk mode only on the centre's own device
         return render_template("public/invalid.html"), 404
     survey = link.survey
     steps = steps_of(survey)

@@ -13,7 +13,7 @@ from app.blueprints.results import bp
 from app.extensions import db
 from app.models.methodology import Indicator, Methodology
 from app.models.surveys import RESPONSE_SOURCES
-from app.services import audit, jobs, periods, results
+from app.services import audit, jobs, methodology_edit, periods, results
 from app.services import methodology as methodology_service
 from app.services.policy import permission_required
 
@@ -242,6 +242,8 @@ def export():
 @permission_required("methodology.manage")
 def recalculate():
     """«Пересчитать всё»: a confirmation page, then a background job whose progress page follows."""
+    if not methodology_edit.may_manage(current_user):
+        abort(403)  # everything is the federation's: a region's administrator may not start it
     if request.method == "GET":
         return render_template("results/recalculate.html")
     run = jobs.start("recalculate", user=current_user)

@@ -33,6 +33,7 @@ class LinkForm(BaseForm):
         validate_choice=False,
         description="Необязательно: где будет висеть код (окно приёма, зона ожидания…).",
     )
+    kiosk = BooleanField("Для киоска цифровой зоны (общее устройство в центре)")
     submit = SubmitField("Создать ссылку")
 
 

@@ -179,7 +179,7 @@ def links(survey_id: int):
         if survey.status == "archived":
             form.centre.errors = [*form.centre.errors, "Анкета в архиве: новые ссылки на неё не создаются."]
         if valid and not form.centre.errors and not form.touch_point.errors:
-            link = collection.create_link(survey, centre, point, _me())
+            link = collection.create_link(survey, centre, point, _me(), kiosk=form.kiosk.data)
             db.session.commit()
             flash("Ссылка создана. Скачайте QR-код или распечатайте плакат.", "success")
             return redirect(url_for("surveys.links", survey_id=survey.id, _anchor=f"link-{link.id}"), 303)
@@ -192,7 +192,10 @@ def links(survey_id: int):
     )
     page = paginate(stmt)
     urls = {
-        link.id: (public_url("public.survey", link.token), public_url("public.kiosk", link.token))
+        link.id: (
+            public_url("public.survey", link.token),
+            public_url("public.kiosk", link.token) if link.kiosk else None,
+        )
         for link in page.items
     }
     return (
@@ -540,15 +543,20 @@ def response_page(response_id: int):
     form = DecisionForm()
     status = 200
     if request.method == "POST":
-        if answer.status != "quarantined":
-            flash("Решение по этому ответу уже принято.", "warning")
+        if problem := integrity.review_problem(answer, current_user):
+            flash(problem, "warning")
             return redirect(url_for("surveys.response", response_id=answer.id), 303)
         if form.validate_on_submit():
             if form.confirmed.data != "1":
                 return render_template(
                     "surveys/review_confirm.html", answer=answer, form=form, accept=form.decision.data == "accepted"
                 )
-            _decide(answer, form.decision.data, form.note.data)
+            try:
+                _decide(answer, form.decision.data, form.note.data)
+            except integrity.ReviewError as error:
+                db.session.rollback()
+                flash(str(error), "warning")
+                return redirect(url_for("surveys.response", response_id=answer.id), 303)
             word = "учтён" if form.decision.data == "accepted" else "отклонён"
             flash(f"Ответ № {answer.id} {word}.", "success")
             return redirect(url_for("surveys.review"), 303)
