@@ -60,6 +60,7 @@ class AxeChecker:
     def __init__(self, page):
         self.page = page
         self.violations = []
+        self._busy = False
 
     def check_loaded(self):
         """Check a page that just loaded, unless the test has already navigated away from it."""
@@ -71,26 +72,29 @@ class AxeChecker:
             if "context was destroyed" not in str(error):
                 raise
 
-    def check(self):
-        from playwright.sync_api import Error
+    def _run(self) -> dict:
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(path=str(AXE))
+        return self.page.evaluate(
+            """async (tags) => {
+                const options = {runOnly: {type: 'tag', values: tags}};
+                const previous = (window.__axeRun || Promise.resolve()).catch(() => null);
+                window.__axeRun = previous.then(() => axe.run(document, options));
+                return await window.__axeRun;
+            }""",
+            AXE_TAGS,
+        )
 
-        for attempt in range(3):
-            if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
-                self.page.add_script_tag(path=str(AXE))
-            try:
-                result = self.page.evaluate(
-                    # one run at a time: the automatic check on "load" may overlap a test's own check
-                    """async (tags) => {
-                        const options = {runOnly: {type: 'tag', values: tags}};
-                        window.__axeRun = (window.__axeRun || Promise.resolve()).then(() => axe.run(document, options));
-                        return await window.__axeRun;
-                    }""",
-                    AXE_TAGS,
-                )
-                break
-            except Error as error:  # a slow machine: the injected script raced a document swap; inject again
-                if "axe is not defined" not in str(error) or attempt == 2:
-                    raise
+    def check(self):
+        # Playwright dispatches the "load" handler while a test's own check waits: on a slow machine the two
+        # would inject axe twice into one document and break each other's run. One check at a time.
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            result = self._run()
+        finally:
+            self._busy = False
         for violation in result["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 targets = [node["target"] for node in violation["nodes"]][:5]

@@ -57,8 +57,12 @@ def test_admin_screens_are_accessible_and_search_works(app, page):
     menu = page.get_by_role("navigation", name="Основное меню")
 
     def open_menu(group, link):
+        """Open a page from the menu and wait for it: the boosted swap replaces the old page's heading."""
+        heading = page.get_by_role("heading", level=1)
+        before = heading.inner_text()
         menu.get_by_role("button", name=group).click()
         menu.get_by_role("link", name=link, exact=True).click()
+        expect(heading).not_to_have_text(before)
 
     for link in ["Регионы", "Центры", "Сотрудники"]:
         open_menu("Организация", link)
