@@ -22,11 +22,11 @@ class IndicatorValue(db.Model):
     __tablename__ = "indicator_value"
     __table_args__ = (
         Index(
-            "uq_indicator_value",
+            "uq_indicator_value",  # a period first: a recalculation reads one level of one quarter
             "methodology_id",
+            "period",
             "scope_kind",
             "scope_key",
-            "period",
             "indicator_id",
             "client_type",
             "measure",

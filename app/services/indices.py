@@ -417,24 +417,47 @@ def _recalculate_centre(version: Methodology, centre_id: int, period: str) -> No
     network = network_of[region[1]]
     _replace(version, period, [("centre", str(centre_id))], centre_rows(version, specs, counts))
     centres = _stored(version, period, "centre", _centres_of_region(int(region[1])))
-    _replace(version, period, [region], rolled_up(version, centres, lambda key: region))
-    regions = _stored(version, period, "region", None)
-    if network is not None:
-        same_network = _stored(version, period, "region", _regions_of_network(network[1]))
-        _replace(version, period, [network], rolled_up(version, same_network, lambda key: network))
-    _replace(version, period, [("federation", ALL)], rolled_up(version, regions, lambda key: ("federation", ALL)))
+    old_region = _stored(version, period, "region", [region[1]])
+    new_region = rolled_up(version, centres, lambda key: region)
+    _replace(version, period, [region], new_region)
+    change = _difference(new_region, old_region)
+    for scope in ([network] if network is not None else []) + [("federation", ALL)]:
+        _replace(version, period, [scope], _shifted(version, scope, period, _stored(version, period, *scope), change))
+
+
+def _difference(new: list[dict], old: list[dict]) -> dict[tuple[int, str], tuple[float, float]]:
+    """(indicator id, client type) → change of (numerator, denominator) from `old` rows to `new` ones."""
+    change: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0, 0])
+    for sign, rows in ((1, new), (-1, old)):
+        for row in rows:
+            total = change[(row["indicator_id"], row["client_type"])]
+            total[0] += sign * row["numerator"]
+            total[1] += sign * row["denominator"]
+    return {key: (n, d) for key, (n, d) in change.items() if n or d}
+
+
+def _shifted(version: Methodology, scope: tuple[str, str], period: str, rows: list[dict], change: dict) -> list[dict]:
+    """The rows of a level above the region (network type, federation) moved by one region's change:
+    those levels are sums of their regions, and recalculations of a version run one at a time."""
+    totals = {(r["indicator_id"], r["client_type"]): [r["numerator"], r["denominator"]] for r in rows}
+    for key, (numerator, denominator) in change.items():
+        total = totals.setdefault(key, [0, 0])
+        total[0] += numerator
+        total[1] += denominator
+    now = utcnow()
+    return [
+        _row(version, indicator_id, *scope, period, client_type, numerator, denominator, now)
+        for (indicator_id, client_type), (numerator, denominator) in totals.items()
+        if denominator > 0
+    ]
 
 
 def _centres_of_region(region_id: int) -> list[str]:
     return [str(cid) for cid in db.session.scalars(select(Centre.id).where(Centre.region_id == region_id))]
 
 
-def _regions_of_network(network: str) -> list[str]:
-    return [str(rid) for rid in db.session.scalars(select(Region.id).where(Region.network_type == network))]
-
-
-def _stored(version: Methodology, period: str, kind: str, keys: list[str] | None) -> list[dict]:
-    """Stored value rows of one level and period, as dicts (optionally only some scopes)."""
+def _stored(version: Methodology, period: str, kind: str, keys: list[str] | str) -> list[dict]:
+    """Stored value rows of one level and period, as dicts: of the scopes `keys` (or of one scope key)."""
     stmt = select(
         IndicatorValue.scope_key,
         IndicatorValue.indicator_id,
@@ -447,8 +470,7 @@ def _stored(version: Methodology, period: str, kind: str, keys: list[str] | None
         IndicatorValue.scope_kind == kind,
         IndicatorValue.measure == SURVEY,
     )
-    if keys is not None:
-        stmt = stmt.where(IndicatorValue.scope_key.in_(keys))
+    stmt = stmt.where(IndicatorValue.scope_key == keys if isinstance(keys, str) else IndicatorValue.scope_key.in_(keys))
     return [
         {"scope_key": key, "indicator_id": ind, "client_type": ct, "numerator": n, "denominator": d, "period": period}
         for key, ind, ct, n, d in db.session.execute(stmt)

@@ -154,7 +154,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_value'))
     )
     with op.batch_alter_table('indicator_value', schema=None) as batch_op:
-        batch_op.create_index('uq_indicator_value', ['methodology_id', 'scope_kind', 'scope_key', 'period', 'indicator_id', 'client_type', 'measure'], unique=True)
+        batch_op.create_index('uq_indicator_value', ['methodology_id', 'period', 'scope_kind', 'scope_key', 'indicator_id', 'client_type', 'measure'], unique=True)
 
     op.create_table('methodology_param',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -135,12 +135,14 @@ def test_identical_answer_vectors_are_flagged(seeded, make):
 
 
 def test_full_recalculation_matches_the_incremental_one(seeded, make):
-    region = make.region()
-    centres = [make.centre(region) for _ in range(3)]
+    """Centres of two regions of both network types: the incremental run shifts the network type and the
+    federation by each region's change; the full run sums everything again — the same figures."""
+    regions = [make.region(network_type="decentralised"), make.region(network_type="centralised")]
+    centres = [make.centre(regions[n % 2]) for n in range(4)]
     for number, centre in enumerate(centres):
         for rating in (10, 5 + number, 8):
             submit(seeded, centre, answers(seeded, rating))
-    for centre in centres:
+    for centre in centres + centres[:1]:  # once more: a recalculation without new answers changes nothing
         indices.recalculate_centre(centre.id, PERIOD)
     db.session.commit()
     incremental = {
@@ -154,6 +156,7 @@ def test_full_recalculation_matches_the_incremental_one(seeded, make):
         for v in db.session.scalars(select(IndicatorValue))
     }
     assert full == incremental
+    assert {kind for kind, *_ in full} == {"centre", "region", "network", "federation"}
 
 
 def test_index_change_is_relative_to_the_previous_period(seeded, make):
