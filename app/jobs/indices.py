@@ -1,8 +1,11 @@
-"""Recalculation jobs: one centre-period after new answers, everything at night or on an admin's request."""
+"""Recalculation jobs: one centre-period after new answers (then drop alerts), everything at night or on an
+admin's request; the weekly CX digest."""
+
+from datetime import date
 
 from app.extensions import db
 from app.jobs import _app, report_progress, tracked_job
-from app.services import indices
+from app.services import cx_digest, indices
 
 
 def recalculate_centre(centre_id: int, period: str) -> None:
@@ -10,6 +13,7 @@ def recalculate_centre(centre_id: int, period: str) -> None:
     with _app().app_context():
         try:
             indices.recalculate_centre(centre_id, period)
+            cx_digest.alert_drops(centre_id, period)
             db.session.commit()
         except Exception:
             db.session.rollback()
@@ -39,3 +43,14 @@ def recalculate_everything(run) -> dict:
         written += indices.recalculate_version(version)
         db.session.commit()
     return {"values": written, "versions": len(versions)}
+
+
+def send_weekly_digest(on: str | None = None) -> int:
+    """The cron job (Mondays, 08:00 Moscow): last week's digest of each centre; running it twice sends nothing new."""
+    with _app().app_context():
+        try:
+            sent = cx_digest.send_weekly(date.fromisoformat(on) if on else None)
+            db.session.commit()
+            return sent
+        finally:
+            db.session.remove()

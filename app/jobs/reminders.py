@@ -13,8 +13,9 @@ log = logging.getLogger(__name__)
 DIGEST_HOUR = 7  # Moscow time
 
 
-def moscow_cron(hour: int, minute: int = 0) -> str:
-    """A daily cron expression for `hour`:`minute` Moscow time, in the scheduler's local time.
+def moscow_cron(hour: int, minute: int = 0, weekday: str = "*") -> str:
+    """A daily (or, with `weekday` «1», Monday's) cron expression for `hour`:`minute` Moscow time, in the
+    scheduler's local time.
 
     RQ's cron scheduler matches cron fields against the local time of its own process (there
     is no per-job time zone), so "0 7 * * *" would be 07:00 UTC (10:00 in Moscow) on a server
@@ -23,7 +24,7 @@ def moscow_cron(hour: int, minute: int = 0) -> str:
     """
     moscow = datetime.now(MOSCOW).replace(hour=hour, minute=minute, second=0, microsecond=0)
     local = moscow.astimezone()  # the process's local zone (TZ)
-    return f"{local.minute} {local.hour} * * *"
+    return f"{local.minute} {local.hour} * * {weekday}"
 
 
 def send_daily_reminders(on: str | None = None) -> dict:

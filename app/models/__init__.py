@@ -6,7 +6,7 @@ from app.models.calendar import CalendarOverride
 from app.models.documents import Approval, Document, DocumentRecipient
 from app.models.files import Attachment
 from app.models.ical import IcalFeedToken  # noqa: F401
-from app.models.indices import IndexValue, IndicatorValue, RecalcRequest
+from app.models.indices import DigestLog, IndexValue, IndicatorAlert, IndicatorValue, RecalcRequest
 from app.models.jobs import JobRun
 from app.models.journeys import TouchPoint
 from app.models.mail import OutboxMessage
@@ -37,6 +37,8 @@ from app.models.tasks import Task, TaskComment, TaskParticipant
 
 __all__ = [
     "Answer",
+    "DigestLog",
+    "IndicatorAlert",
     "IndexValue",
     "Indicator",
     "IndicatorGroup",

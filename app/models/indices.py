@@ -4,9 +4,9 @@ Written only by the recalculation service (RQ jobs); each row records the method
 the inputs it was computed from and when.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -88,3 +88,35 @@ class RecalcRequest(db.Model):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), primary_key=True)
     period: Mapped[str] = mapped_column(String(7), primary_key=True)
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IndicatorAlert(db.Model):
+    """Сигнал о падении показателя: a centre's indicator fell by more than the version's margin against the
+    previous quarter. Written once per centre, quarter, indicator and client type; its head is notified."""
+
+    __tablename__ = "indicator_alert"
+    __table_args__ = (UniqueConstraint("methodology_id", "centre_id", "period", "indicator_id", "client_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodology.id"))
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    client_type: Mapped[str] = mapped_column(String(20))
+    previous: Mapped[float] = mapped_column(Float)
+    value: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    indicator = relationship("Indicator")
+    centre = relationship("Centre")
+
+
+class DigestLog(db.Model):
+    """The weekly CX digest of one centre sent to one person: at most once per week."""
+
+    __tablename__ = "digest_log"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -523,20 +523,25 @@ def _next(period: str) -> str:
 # --- pending requests ------------------------------------------------------------------------------
 
 
+def insert_ignore(model, values: dict, keys: list[str]) -> bool:
+    """Insert a row unless one with the same `keys` exists (a concurrent one included); True if inserted."""
+    dialect = db.session.connection().dialect.name
+    make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = model.__table__
+    result = db.session.execute(
+        make_insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+    )
+    return result.first() is not None
+
+
 def request(centre_id: int, period: str) -> bool:
     """Mark a centre-period for recalculation; True when it was not pending already. The caller commits
     and, when True, enqueues the job: at most one pending job per centre-period."""
-    dialect = db.session.connection().dialect.name
-    make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    if dialect == "postgresql":  # a recalculation claiming this row must not hold the answer's request up
-        db.session.execute(text("set local lock_timeout = '2s'"))
-    result = db.session.execute(
-        make_insert(RecalcRequest)
-        .values(centre_id=centre_id, period=period, requested_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["centre_id", "period"])
-        .returning(RecalcRequest.centre_id)
+    if db.session.connection().dialect.name == "postgresql":  # a recalculation claiming this row must not
+        db.session.execute(text("set local lock_timeout = '2s'"))  # hold the answer's request up
+    return insert_ignore(
+        RecalcRequest, {"centre_id": centre_id, "period": period, "requested_at": utcnow()}, ["centre_id", "period"]
     )
-    return result.first() is not None
 
 
 def schedule(centre_id: int, period: str) -> None:
