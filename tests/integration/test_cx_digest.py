@@ -10,7 +10,7 @@ from app.models.indices import DigestLog, IndicatorAlert
 from app.models.mail import OutboxMessage
 from app.models.notifications import Notification
 from app.services import cx_digest, indices, periods
-from tests.integration.test_measurement import answers, seeded, submit  # noqa: F401 — the fixture
+from tests.integration.test_measurement import answers, install, submit
 
 PERIOD = periods.period_of()
 BEFORE = periods.previous(PERIOD)
@@ -25,6 +25,11 @@ def collect(survey, centre, rating: int, period: str, count: int = cx_digest.ALE
         assert response.status == "accepted", response.flags
         response.submitted_at -= timedelta(hours=count - n)
         db.session.commit()
+
+
+@pytest.fixture
+def seeded(app):
+    return install()
 
 
 @pytest.fixture

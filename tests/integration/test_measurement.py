@@ -14,12 +14,17 @@ from app.services import indices, integrity, methodology, surveys
 PERIOD = "2026-Q4"
 
 
-@pytest.fixture
-def seeded(app):
+def install() -> Survey:
+    """The seeded versions and questionnaires; returns the job-seeker questionnaire."""
     methodology.install_templates()
     surveys.install_templates()
     db.session.commit()
     return db.session.scalar(select(Survey).where(Survey.code == "fcc-jobseeker"))
+
+
+@pytest.fixture
+def seeded(app):
+    return install()
 
 
 def answers(survey: Survey, rating: int, **overrides) -> dict:
