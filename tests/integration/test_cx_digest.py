@@ -10,7 +10,7 @@ from app.models.indices import DigestLog, IndicatorAlert
 from app.models.mail import OutboxMessage
 from app.models.notifications import Notification
 from app.services import cx_digest, indices, periods
-from tests.integration.test_measurement import answers, install, submit
+from tests.measurement_helpers import answers, install, submit
 
 PERIOD = periods.period_of()
 BEFORE = periods.previous(PERIOD)

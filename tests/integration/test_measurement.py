@@ -8,48 +8,14 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.indices import IndexValue, IndicatorValue, RecalcRequest
 from app.models.methodology import Indicator, Methodology
-from app.models.surveys import Answer, Response, Survey
+from app.models.surveys import Answer
 from app.services import indices, integrity, methodology, surveys
-
-PERIOD = "2026-Q4"
-
-
-def install() -> Survey:
-    """The seeded versions and questionnaires; returns the job-seeker questionnaire."""
-    methodology.install_templates()
-    surveys.install_templates()
-    db.session.commit()
-    return db.session.scalar(select(Survey).where(Survey.code == "fcc-jobseeker"))
+from tests.measurement_helpers import PERIOD, answers, install, submit
 
 
 @pytest.fixture
 def seeded(app):
     return install()
-
-
-def answers(survey: Survey, rating: int, **overrides) -> dict:
-    """A complete job-seeker form: every required question answered with `rating` or the first option."""
-    form = {}
-    for question in survey.questions:
-        name = surveys.field_name(question)
-        if question.kind == "scale":
-            form[name] = str(rating)
-        elif question.kind in ("yes_no", "single") and question.required:
-            form[name] = question.options[0].value
-        elif question.kind == "multiple" and question.required:
-            form[name] = [question.options[0].value]
-    form.update(overrides)
-    return form
-
-
-def submit(survey, centre, form, **kw) -> Response:
-    draft = surveys.read_answers(survey, form)
-    assert not draft.errors, draft.errors
-    kw.setdefault("source", "link")
-    kw.setdefault("period", PERIOD)
-    response = surveys.store(survey, draft, centre_id=centre.id, region_id=centre.region_id, **kw)
-    surveys.after_store(response)
-    return response
 
 
 def value_of(code: str, scope_kind: str, scope_key, client_type: str = "jobseeker") -> IndicatorValue | None:

@@ -13,44 +13,15 @@ from app.models.indices import IndexValue, IndicatorValue, RecalcRequest
 from app.models.jobs import JobRun
 from app.models.journeys import TouchPoint
 from app.models.methodology import Indicator, Methodology
-from app.models.surveys import Response, Survey
-from app.services import indices, integrity, methodology, results, surveys
+from app.services import indices, integrity, results, surveys
+from tests.measurement_helpers import PERIOD, answers, install, submit
 
-PERIOD = "2026-Q4"
 PREVIOUS = "2026-Q3"
 
 
 @pytest.fixture
 def seeded(app):
-    methodology.install_templates()
-    surveys.install_templates()
-    db.session.commit()
-    return db.session.scalar(select(Survey).where(Survey.code == "fcc-jobseeker"))
-
-
-def answers(survey: Survey, rating: int, **overrides) -> dict:
-    """A complete job-seeker form: every scale answered with `rating`, every required choice with its first option."""
-    form = {}
-    for question in survey.questions:
-        name = surveys.field_name(question)
-        if question.kind == "scale":
-            form[name] = str(rating)
-        elif question.kind in ("yes_no", "single") and question.required:
-            form[name] = question.options[0].value
-        elif question.kind == "multiple" and question.required:
-            form[name] = [question.options[0].value]
-    form.update(overrides)
-    return form
-
-
-def submit(survey, centre, form, **kw) -> Response:
-    draft = surveys.read_answers(survey, form)
-    assert not draft.errors, draft.errors
-    kw.setdefault("source", "link")
-    kw.setdefault("period", PERIOD)
-    response = surveys.store(survey, draft, centre_id=centre.id, region_id=centre.region_id, **kw)
-    surveys.after_store(response)
-    return response
+    return install()
 
 
 def html(response) -> str:

@@ -15,6 +15,7 @@ from app.models.indices import RecalcRequest
 from app.models.journeys import TouchPoint
 from app.models.surveys import Quota, Response, Survey, SurveyLink
 from app.services import collection, integrity, methodology, periods, qr, surveys
+from tests.measurement_helpers import answers
 
 
 @pytest.fixture
@@ -56,21 +57,6 @@ def html(response) -> str:
 
 def text(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-
-
-def answers(survey: Survey, rating: int, **overrides) -> dict:
-    """A complete form: every scale answered with `rating`, every required choice with its first option."""
-    form = {}
-    for question in survey.questions:
-        name = surveys.field_name(question)
-        if question.kind == "scale":
-            form[name] = str(rating)
-        elif question.kind in ("yes_no", "single") and question.required:
-            form[name] = question.options[0].value
-        elif question.kind == "multiple" and question.required:
-            form[name] = [question.options[0].value]
-    form.update(overrides)
-    return form
 
 
 def stored(survey, centre, rating=9, **kw) -> Response:

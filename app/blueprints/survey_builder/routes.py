@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from app.blueprints.htmx import render
 from app.blueprints.listing import paginate
@@ -49,11 +48,8 @@ def _question(question_id: int) -> Question:
     return question
 
 
-def _preview_url(survey: Survey) -> str | None:
-    try:
-        return url_for("public.preview", survey_id=survey.id)
-    except BuildError:  # the public pages are not there yet
-        return None
+def _preview_url(survey: Survey) -> str:
+    return url_for("public.preview", survey_id=survey.id)
 
 
 def _back(survey: Survey, question: Question | None = None):

@@ -3,14 +3,12 @@ entry, quotas with live counters, and the review of quarantined responses."""
 
 import logging
 from datetime import date
-from urllib.parse import urlencode, urljoin
 
 from flask import Response as HttpResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from app.blueprints.htmx import render
 from app.blueprints.listing import arg_id, paginate
@@ -39,28 +37,15 @@ from app.services.policy import Scope, can, get_or_404, permission_required, sco
 log = logging.getLogger(__name__)
 
 SURVEY_SORTS = {"title": Survey.title, "created": Survey.id, "status": Survey.status}
-PUBLIC_PATHS = {"public.survey": "s", "public.kiosk": "k"}  # the public blueprint's URLs (brief E)
 
 
 def _me() -> User:
     return current_user._get_current_object()
 
 
-def _optional_url(endpoint: str, **values) -> str | None:
-    """A URL of an endpoint another part of the app may not provide yet."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 def public_url(endpoint: str, token: str, **values) -> str:
-    """The absolute URL a client opens: the public blueprint's, or its documented path while it is absent."""
-    try:
-        return url_for(endpoint, token=token, _external=True, **values)
-    except BuildError:
-        url = urljoin(request.url_root, f"{PUBLIC_PATHS[endpoint]}/{token}")
-        return f"{url}?{urlencode(values)}" if values else url
+    """The absolute URL a client opens (a QR code carries it)."""
+    return url_for(endpoint, token=token, _external=True, **values)
 
 
 @bp.context_processor
@@ -72,7 +57,6 @@ def _helpers():
         "client_type_label": lambda code: SURVEY_CLIENT_TYPES.get(code, code),
         "period_label": periods.label,
         "flag_labels": collection.flag_labels,
-        "optional_url": _optional_url,
         "now": utcnow,
     }
 
