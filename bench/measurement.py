@@ -1,13 +1,17 @@
 """Measurement core on PostgreSQL at scale: 2,400 centres, 8 quarters, 1,000,000 answers.
 
 (a) the full recalculation of indicator values and the index beside a floor — one SQL aggregate
-    counting positive answers per centre, period and question, fetched whole;
+    counting positive answers per centre, period and question, fetched whole: the nightly run after
+    2,000 new answers (a day and a half of the network's answers; it recomputes only what changed) and a
+    forced run rewriting every value («Пересчитать всё»);
 (b) the incremental recalculation of one centre-period after one new answer, at 100,000 and at
     1,000,000 answers (its region, network type and the federation summed again);
 (c) public submission throughput (`bench.public_load`, a real server on loopback).
 
 The database is BENCH_MEASUREMENT_DATABASE_URL, default a `cxm_bench_measurement` database on the
-local PostgreSQL (created if missing, emptied before and after). Answers are written with COPY.
+local PostgreSQL (created if missing, emptied before and after). Answers are written with COPY. After
+each bulk write the bench runs VACUUM ANALYZE, the work autovacuum does on a real server (it is off on
+this machine's PostgreSQL).
 """
 
 import os
@@ -92,6 +96,11 @@ def add_answers(centres: list[tuple[int, int]], target: int, rnd: random.Random)
     db.session.commit()
 
 
+def more_answers(centres: list[tuple[int, int]], count: int, rnd: random.Random) -> None:
+    """Add about `count` answers to those stored."""
+    add_answers(centres, db.session.execute(text("select count(*) from answer")).scalar() + count, rnd)
+
+
 def _copy(raw, responses, answers) -> None:
     with raw.cursor() as cur:
         with cur.copy(
@@ -131,9 +140,17 @@ def floor_aggregate(threshold: float = 8) -> int:
     return len(rows)
 
 
-def full_recalculation() -> None:
-    indices.recalculate_all()
+def full_recalculation(force: bool = False) -> None:
+    for version in indices.active_versions():
+        indices.recalculate_version(version, force=force)
     db.session.commit()
+
+
+def vacuum_analyze() -> None:
+    """What autovacuum does after bulk writes (VACUUM cannot run inside a transaction)."""
+    db.session.commit()
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("vacuum analyze"))
 
 
 def incremental_case(centres, rnd: random.Random):
@@ -173,23 +190,26 @@ def run() -> tuple[list[tuple], str]:
         db.create_all()
         centres = seed_organisation()
         add_answers(centres, SMALL, rnd)
-        db.session.execute(text("analyze"))
-        db.session.commit()
+        vacuum_analyze()
         full_recalculation()
+        vacuum_analyze()
         before, recalc = incremental_case(centres, rnd)
         rows.append(("incremental, one new answer, 100k answers", 30, _timed(recalc, 30, before)))
         add_answers(centres, LARGE, rnd)
-        db.session.execute(text("analyze"))
-        db.session.commit()
+        vacuum_analyze()
         floor_aggregate()
-        rows.append(("floor: one aggregate, positive per centre/period/question", 5, _timed(floor_aggregate, 5)))
-        full_recalculation()
+        floor = "floor: one aggregate, positive per centre/period/question"
+        rows.append((floor, 5, _timed(floor_aggregate, 5)))
+        rows.append(
+            ("full recalculation, forced: every value rewritten", 3, _timed(lambda: full_recalculation(True), 3), floor)
+        )
+        vacuum_analyze()
         rows.append(
             (
-                "full recalculation, 1M answers",
-                3,
-                _timed(full_recalculation, 3),
-                "floor: one aggregate, positive per centre/period/question",
+                "full recalculation, nightly after 2,000 new answers",
+                5,
+                _timed(full_recalculation, 5, lambda: more_answers(centres, 2_000, rnd)),
+                floor,
             )
         )
         rows.append(("incremental, one new answer, 1M answers", 30, _timed(recalc, 30, before)))

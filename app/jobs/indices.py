@@ -40,7 +40,7 @@ def recalculate_everything(run) -> dict:
     written = 0
     for number, version in enumerate(versions, 1):
         report_progress(run, 100 * (number - 1) // max(len(versions), 1), f"Пересчитывается «{version.name}»")
-        written += indices.recalculate_version(version)
+        written += indices.recalculate_version(version, force=True)
         db.session.commit()
     return {"values": written, "versions": len(versions)}
 

@@ -6,7 +6,7 @@ from app.models.calendar import CalendarOverride
 from app.models.documents import Approval, Document, DocumentRecipient
 from app.models.files import Attachment
 from app.models.ical import IcalFeedToken  # noqa: F401
-from app.models.indices import DigestLog, IndexValue, IndicatorAlert, IndicatorValue, RecalcRequest
+from app.models.indices import DigestLog, IndexValue, IndicatorAlert, IndicatorValue, RecalcRequest, RecalcState
 from app.models.jobs import JobRun
 from app.models.journeys import TouchPoint
 from app.models.mail import OutboxMessage
@@ -49,6 +49,7 @@ __all__ = [
     "Question",
     "Quota",
     "RecalcRequest",
+    "RecalcState",
     "Response",
     "Survey",
     "SurveyLink",

@@ -90,6 +90,20 @@ class RecalcRequest(db.Model):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RecalcState(db.Model):
+    """What one centre-period's stored values of a version were computed from: a digest of its answer
+    counts, its region and network type and the version's recipe. The nightly run recomputes only the
+    centre-periods whose digest has changed (and the levels above them)."""
+
+    __tablename__ = "recalc_state"
+
+    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodology.id", ondelete="CASCADE"), primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    region_id: Mapped[int] = mapped_column()  # the region its values were summed into
+    digest: Mapped[str] = mapped_column(String(32))
+
+
 class IndicatorAlert(db.Model):
     """Сигнал о падении показателя: a centre's indicator fell by more than the version's margin against the
     previous quarter. Written once per centre, quarter, indicator and client type; its head is notified."""

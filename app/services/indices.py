@@ -13,7 +13,9 @@ the answers. Every recalculation of a version runs under a lock on the version's
 concurrent jobs never mix their sums; each is one transaction (all or nothing).
 """
 
+import hashlib
 import json
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.models.indices import IndexValue, IndicatorValue, RecalcRequest
+from app.models.indices import NETWORKS, IndexValue, IndicatorValue, RecalcRequest, RecalcState
 from app.models.methodology import Indicator, Methodology
 from app.models.org import Centre, Region
 from app.models.surveys import Answer, Option, Question, Survey
@@ -64,15 +66,16 @@ def survey_rule(indicator: Indicator, params: dict) -> str | None:
     return param.value if param is not None and param.value in SURVEY_RULES else None
 
 
-def specs_of(version: Methodology) -> list[Spec]:
+def specs_of(version: Methodology, params: dict | None = None) -> list[Spec]:
     """The survey indicators of a version (suspended ones left out) with their questions."""
-    params = methodology_service.params_of(version)
+    params = methodology_service.params_of(version) if params is None else params
     rules = {ind.id: survey_rule(ind, params) for ind in version.indicators}
     indicators = [ind for ind in version.indicators if rules[ind.id]]
     rows = db.session.execute(
         select(Question.id, Question.indicator_code, Question.kind, Survey.client_type)
         .join(Survey, Survey.id == Question.survey_id)
         .where(Survey.methodology_id == version.id, Question.indicator_code != "")
+        .order_by(Question.id)
     ).all()
     specs = []
     for ind in indicators:
@@ -86,15 +89,48 @@ def specs_of(version: Methodology) -> list[Spec]:
     return specs
 
 
-def threshold_of(version: Methodology) -> float:
-    params = methodology_service.params_of(version)
+def threshold_of(version: Methodology, params: dict | None = None) -> float:
+    params = methodology_service.params_of(version) if params is None else params
     return float(params[(None, THRESHOLD_KEY)].value)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What recalculating a version needs besides the answers, read once per run: its survey indicators,
+    positive threshold and index shapes, and the recipe — a digest of everything here a value depends on."""
+
+    version: Methodology
+    specs: tuple[Spec, ...]
+    threshold: float
+    indicators: dict[int, Indicator]
+    shapes: dict[str, list[tuple]] | None  # None: no integral index (the pilot)
+    recipe: str
+
+    @property
+    def question_ids(self) -> set[int]:
+        return {qid for spec in self.specs for qid in spec.question_ids}
+
+
+def plan_of(version: Methodology) -> Plan:
+    params = methodology_service.params_of(version)
+    specs = tuple(specs_of(version, params))
+    threshold = threshold_of(version, params)
+    shapes = _index_shapes(version) if version.integral_index else None
+    recipe = repr((threshold, version.network_split, sorted(map(repr, specs)), shapes))
+    return Plan(
+        version,
+        specs,
+        threshold,
+        {ind.id: ind for ind in version.indicators},
+        shapes,
+        hashlib.blake2b(recipe.encode(), digest_size=16).hexdigest(),
+    )
 
 
 # --- counting answers ------------------------------------------------------------------------------
 
-Counts = dict[tuple[int, str, int], tuple[int, int, int, int]]
-"""(centre id, period, question id) → (answered on the scale, positive, answered by option, «Да»)."""
+Counts = dict[tuple[int, str], dict[int, tuple[int, int, int, int]]]
+"""(centre id, period) → question id → (answered on the scale, positive, answered by option, «Да»)."""
 
 
 def count_answers(question_ids: Iterable[int], threshold: float, where=None) -> Counts:
@@ -115,17 +151,20 @@ def count_answers(question_ids: Iterable[int], threshold: float, where=None) -> 
     )
     if where is not None:
         stmt = stmt.where(where)
-    return {(c, p, q): (n, pos or 0, k, yes or 0) for c, p, q, n, pos, k, yes in db.session.execute(stmt)}
+    counts: Counts = defaultdict(dict)
+    db.session.flush()  # read through the connection: hundreds of thousands of plain rows, no ORM loading
+    for centre_id, period, question_id, answered, positive, by_option, yes in (
+        db.session.connection().execute(stmt).all()
+    ):
+        counts[(centre_id, period)][question_id] = (answered, positive or 0, by_option, yes or 0)
+    return counts
 
 
 def centre_rows(version: Methodology, specs: list[Spec], counts: Counts) -> list[dict]:
     """Indicator value rows per centre, period and client type (and both types pooled)."""
-    by_centre_period: dict[tuple[int, str], dict[int, tuple]] = defaultdict(dict)
-    for (centre_id, period, question_id), row in counts.items():
-        by_centre_period[(centre_id, period)][question_id] = row
     now = utcnow()
     rows = []
-    for (centre_id, period), questions in by_centre_period.items():
+    for (centre_id, period), questions in counts.items():
         pooled: dict[int, list[int]] = {}
         for spec in specs:
             numerator = denominator = 0
@@ -199,6 +238,9 @@ def rolled_up(version: Methodology, rows: list[dict], parent_of: Callable[[str],
 def _index_shapes(version: Methodology) -> dict[str, list[tuple]]:
     """Per client type, the groups (code, weight, [(indicator id, code, weight)]) that count in its index:
     read once, as plain tuples (a full recalculation computes tens of thousands of levels)."""
+    members = defaultdict(list)  # the version's indicators in one query, not one per group
+    for ind in version.indicators:
+        members[ind.group_id].append(ind)
     return {
         client_type: [
             (
@@ -206,7 +248,7 @@ def _index_shapes(version: Methodology) -> dict[str, list[tuple]]:
                 group.weight,
                 [
                     (ind.id, ind.code, ind.weight)
-                    for ind in group.indicators
+                    for ind in members[group.id]
                     if not ind.suspended and (client_type == ALL or ind.client_type in (client_type, "both"))
                 ],
             )
@@ -216,14 +258,13 @@ def _index_shapes(version: Methodology) -> dict[str, list[tuple]]:
     }
 
 
-def index_rows(version: Methodology, values: list[dict]) -> list[dict]:
+def index_rows(plan: Plan, values: list[dict]) -> list[dict]:
     """Index levels from indicator values, per scope, period and client type (a version without an
     integral index — the pilot — gets none). The change against the previous period is filled by
     `fill_changes`."""
-    if not version.integral_index:
+    if plan.shapes is None:
         return []
-    indicators = {ind.id: ind for ind in version.indicators}
-    shapes = _index_shapes(version)
+    indicators, shapes = plan.indicators, plan.shapes
     by_scope: dict[tuple, dict[int, float | None]] = defaultdict(dict)
     inputs: dict[tuple, int] = defaultdict(int)
     for row in values:
@@ -242,7 +283,7 @@ def index_rows(version: Methodology, values: list[dict]) -> list[dict]:
         level = scoring.index_level(groups)
         rows.append(
             {
-                "methodology_id": version.id,
+                "methodology_id": plan.version.id,
                 "scope_kind": kind,
                 "scope_key": scope_key,
                 "period": period,
@@ -322,23 +363,43 @@ def _parents(version: Methodology, centre_ids: Iterable[int] | None = None):
     return region_of, network_of
 
 
-def recalculate_version(version: Methodology) -> int:
-    """Every value of one version from all its answers, replacing the old ones in one transaction.
+def recalculate_version(version: Methodology, *, force: bool = False) -> int:
+    """Bring every value of one version up to date with all its answers, in one transaction.
 
+    Only the centre-periods whose inputs changed since their values were written (see `RecalcState`) are
+    recomputed, with their regions and the levels above. Every value is rewritten when most of them
+    changed, when none were written yet, or when `force` (after a change to the scoring code itself).
     Returns the number of indicator values written. The caller commits.
     """
     _lock(version)
     started = utcnow()
-    specs = specs_of(version)
-    question_ids = {qid for spec in specs for qid in spec.question_ids}
-    counts = count_answers(question_ids, threshold_of(version)) if question_ids else {}
-    centres = centre_rows(version, specs, counts)
+    plan = plan_of(version)
+    counts = count_answers(plan.question_ids, plan.threshold) if plan.question_ids else {}
     region_of, network_of = _parents(version)
+    digests = {key: _digest(plan.recipe, key[0], region_of, network_of, found) for key, found in counts.items()}
+    stored = _states(version)
+    changed = {key for key in digests.keys() | stored.keys() if digests.get(key) != stored.get(key, (None, None))[1]}
+    if force or not stored or 2 * len(changed) > len(digests):
+        written = _rewrite(plan, counts, region_of, network_of)
+        _save_states(version, digests, region_of, None)
+    else:
+        written = _rewrite_changed(plan, counts, region_of, network_of, changed, stored)
+        _save_states(version, digests, region_of, changed)
+    # requests made before this run are covered by it; later ones keep their own job (claimed last: an
+    # answer's request never waits for the whole run)
+    db.session.execute(delete(RecalcRequest).where(RecalcRequest.requested_at < started))
+    return written
+
+
+def _rewrite(plan: Plan, counts: Counts, region_of, network_of) -> int:
+    """Every value and index level of a version, replacing the old ones."""
+    version = plan.version
+    centres = centre_rows(version, plan.specs, counts)
     regions = rolled_up(version, centres, region_of.get)
     networks = rolled_up(version, regions, lambda key: network_of.get(key))
     federation = rolled_up(version, regions, lambda key: ("federation", ALL))
     values = centres + regions + networks + federation
-    index = index_rows(version, values)
+    index = index_rows(plan, values)
     fill_changes(version, index, stored=False)  # every level of the version is in `index`
     db.session.execute(
         delete(IndicatorValue).where(IndicatorValue.methodology_id == version.id, IndicatorValue.measure == SURVEY)
@@ -346,10 +407,77 @@ def recalculate_version(version: Methodology) -> int:
     db.session.execute(delete(IndexValue).where(IndexValue.methodology_id == version.id))
     _insert(IndicatorValue, values)
     _insert(IndexValue, index)
-    # requests made before this run are covered by it; later ones keep their own job (claimed last: an
-    # answer's request never waits for the whole run)
-    db.session.execute(delete(RecalcRequest).where(RecalcRequest.requested_at < started))
     return len(values)
+
+
+def _rewrite_changed(plan: Plan, counts: Counts, region_of, network_of, changed: set, stored: dict) -> int:
+    """The values of the changed centre-periods, their regions (before and after a centre moved) summed
+    again from their centres, and the network types and the federation from the regions, period by period."""
+    version, written = plan.version, 0
+    for period in sorted({p for _, p in changed}):
+        centre_ids = sorted(c for c, p in changed if p == period)
+        answered = {(c, period): counts[(c, period)] for c in centre_ids if (c, period) in counts}
+        centres = centre_rows(version, plan.specs, answered)
+        _replace(plan, period, [("centre", str(c)) for c in centre_ids], centres)
+        regions = {region_of[str(c)] for c in centre_ids if str(c) in region_of}
+        regions |= {("region", str(stored[(c, period)][0])) for c in centre_ids if (c, period) in stored}
+        members = [("centre", centre) for centre, region in region_of.items() if region in regions]
+        sums = rolled_up(version, _stored(version, period, members), region_of.get)
+        _replace(plan, period, sorted(regions), sums)
+        all_regions = _stored(version, period, "region")
+        above = rolled_up(version, all_regions, lambda key: network_of.get(key))
+        above += rolled_up(version, all_regions, lambda key: ("federation", ALL))
+        networks = [("network", kind) for kind in NETWORKS] if version.network_split else []
+        _replace(plan, period, [*networks, ("federation", ALL)], above)
+        written += len(centres) + len(sums) + len(above)
+    return written
+
+
+# --- what stored values were computed from --------------------------------------------------------
+
+
+def _digest(recipe: str, centre_id: int, region_of, network_of, questions: dict) -> str:
+    """A digest of a centre-period's answer counts, where they are summed to, and the version's recipe."""
+    region = region_of.get(str(centre_id))
+    parents = (region, network_of.get(region[1]) if region else None)
+    numbers = array("q")
+    for question_id in sorted(questions):
+        numbers.append(question_id)
+        numbers.extend(questions[question_id])
+    return hashlib.blake2b(f"{recipe}{parents}".encode() + numbers.tobytes(), digest_size=16).hexdigest()
+
+
+def _states(version: Methodology, keys: list[tuple[int, str]] | None = None) -> dict[tuple[int, str], tuple[int, str]]:
+    """(centre id, period) → (region id, digest) of the values stored for the version (of `keys`, or all)."""
+    stmt = select(RecalcState.centre_id, RecalcState.period, RecalcState.region_id, RecalcState.digest).where(
+        RecalcState.methodology_id == version.id
+    )
+    if keys is not None:
+        stmt = stmt.where(tuple_(RecalcState.centre_id, RecalcState.period).in_(keys))
+    rows = db.session.execute(stmt)
+    return {(centre_id, period): (region_id, digest) for centre_id, period, region_id, digest in rows}
+
+
+def _save_states(version: Methodology, digests: dict, region_of, keys: set | None) -> None:
+    """Record the digests of the centre-periods `keys` (all of the version's when None) as just written."""
+    stale = delete(RecalcState).where(RecalcState.methodology_id == version.id)
+    if keys is not None:
+        stale = stale.where(tuple_(RecalcState.centre_id, RecalcState.period).in_(list(keys)))
+    db.session.execute(stale)
+    _insert(
+        RecalcState,
+        [
+            {
+                "methodology_id": version.id,
+                "centre_id": centre_id,
+                "period": period,
+                "region_id": int(region_of[str(centre_id)][1]),
+                "digest": digest,
+            }
+            for (centre_id, period), digest in digests.items()
+            if (keys is None or (centre_id, period) in keys) and str(centre_id) in region_of
+        ],
+    )
 
 
 def active_versions() -> list[Methodology]:
@@ -408,21 +536,30 @@ def _versions_with_values(centre_id: int, period: str) -> list[Methodology]:
 
 
 def _recalculate_centre(version: Methodology, centre_id: int, period: str) -> None:
-    specs = specs_of(version)
-    question_ids = {qid for spec in specs for qid in spec.question_ids}
+    """The centre-period's values, its region summed again from its centres, and the network type and the
+    federation shifted by the region's change (a centre that moved region takes the nightly run's way)."""
+    plan = plan_of(version)
+    key = (centre_id, period)
     where = and_(Answer.centre_id == centre_id, Answer.period == period)
-    counts = count_answers(question_ids, threshold_of(version), where) if question_ids else {}
+    counts = count_answers(plan.question_ids, plan.threshold, where) if plan.question_ids else {}
+    stored = _states(version, [key])
     region_of, network_of = _parents(version, [centre_id])
     region = region_of[str(centre_id)]
-    network = network_of[region[1]]
-    _replace(version, period, [("centre", str(centre_id))], centre_rows(version, specs, counts))
-    centres = _stored(version, period, "centre", _centres_of_region(int(region[1])))
-    old_region = _stored(version, period, "region", [region[1]])
+    digests = {key: _digest(plan.recipe, centre_id, region_of, network_of, found) for key, found in counts.items()}
+    if key in stored and str(stored[key][0]) != region[1]:
+        region_of, network_of = _parents(version)
+        _rewrite_changed(plan, counts, region_of, network_of, {key}, stored)
+        _save_states(version, digests, region_of, {key})
+        return
+    _replace(plan, period, [("centre", str(centre_id))], centre_rows(version, plan.specs, counts))
+    _save_states(version, digests, region_of, {key})
+    above = [scope for scope in (network_of[region[1]], ("federation", ALL)) if scope is not None]
+    centres = _stored(version, period, [("centre", c) for c in _centres_of_region(int(region[1]))])
+    old = _stored(version, period, [region, *above])
     new_region = rolled_up(version, centres, lambda key: region)
-    _replace(version, period, [region], new_region)
-    change = _difference(new_region, old_region)
-    for scope in ([network] if network is not None else []) + [("federation", ALL)]:
-        _replace(version, period, [scope], _shifted(version, scope, period, _stored(version, period, *scope), change))
+    change = _difference(new_region, _of_scope(old, region))
+    shifted = [row for scope in above for row in _shifted(version, scope, period, _of_scope(old, scope), change)]
+    _replace(plan, period, [region, *above], new_region + shifted)
 
 
 def _difference(new: list[dict], old: list[dict]) -> dict[tuple[int, str], tuple[float, float]]:
@@ -456,9 +593,10 @@ def _centres_of_region(region_id: int) -> list[str]:
     return [str(cid) for cid in db.session.scalars(select(Centre.id).where(Centre.region_id == region_id))]
 
 
-def _stored(version: Methodology, period: str, kind: str, keys: list[str] | str) -> list[dict]:
-    """Stored value rows of one level and period, as dicts: of the scopes `keys` (or of one scope key)."""
+def _stored(version: Methodology, period: str, scopes: list[tuple[str, str]] | str) -> list[dict]:
+    """Stored value rows of one period, as dicts: of the (scope kind, scope key) pairs, or of every scope of a kind."""
     stmt = select(
+        IndicatorValue.scope_kind,
         IndicatorValue.scope_key,
         IndicatorValue.indicator_id,
         IndicatorValue.client_type,
@@ -467,33 +605,34 @@ def _stored(version: Methodology, period: str, kind: str, keys: list[str] | str)
     ).where(
         IndicatorValue.methodology_id == version.id,
         IndicatorValue.period == period,
-        IndicatorValue.scope_kind == kind,
         IndicatorValue.measure == SURVEY,
+        IndicatorValue.scope_kind == scopes if isinstance(scopes, str) else _of_scopes(IndicatorValue, scopes),
     )
-    stmt = stmt.where(IndicatorValue.scope_key == keys if isinstance(keys, str) else IndicatorValue.scope_key.in_(keys))
-    return [
-        {"scope_key": key, "indicator_id": ind, "client_type": ct, "numerator": n, "denominator": d, "period": period}
-        for key, ind, ct, n, d in db.session.execute(stmt)
-    ]
+    return [{**row._mapping, "period": period} for row in db.session.execute(stmt)]
 
 
-def _replace(version: Methodology, period: str, scopes: list[tuple[str, str]], rows: list[dict]) -> None:
+def _of_scope(rows: list[dict], scope: tuple[str, str]) -> list[dict]:
+    return [row for row in rows if (row["scope_kind"], row["scope_key"]) == scope]
+
+
+def _replace(plan: Plan, period: str, scopes: list[tuple[str, str]], rows: list[dict]) -> None:
     """Replace the indicator values and index of some scopes in one period."""
-    scope_filter = or_(*[and_(IndicatorValue.scope_kind == k, IndicatorValue.scope_key == s) for k, s in scopes])
-    index_filter = or_(*[and_(IndexValue.scope_kind == k, IndexValue.scope_key == s) for k, s in scopes])
+    version = plan.version
     db.session.execute(
         delete(IndicatorValue).where(
             IndicatorValue.methodology_id == version.id,
             IndicatorValue.period == period,
             IndicatorValue.measure == SURVEY,
-            scope_filter,
+            _of_scopes(IndicatorValue, scopes),
         )
     )
     db.session.execute(
-        delete(IndexValue).where(IndexValue.methodology_id == version.id, IndexValue.period == period, index_filter)
+        delete(IndexValue).where(
+            IndexValue.methodology_id == version.id, IndexValue.period == period, _of_scopes(IndexValue, scopes)
+        )
     )
     _insert(IndicatorValue, rows)
-    index = index_rows(version, rows)
+    index = index_rows(plan, rows)
     fill_changes(version, index)
     _insert(IndexValue, index)
     _refresh_next_change(version, period, scopes, index)
@@ -501,18 +640,21 @@ def _replace(version: Methodology, period: str, scopes: list[tuple[str, str]], r
 
 def _refresh_next_change(version, period: str, scopes, index: list[dict]) -> None:
     """The next period's index change depends on this level: update it where it exists."""
-    following = _next(period)
     levels = {(r["scope_kind"], r["scope_key"], r["client_type"]): r["level"] for r in index}
+    for row in db.session.scalars(
+        select(IndexValue).where(
+            IndexValue.methodology_id == version.id, IndexValue.period == _next(period), _of_scopes(IndexValue, scopes)
+        )
+    ):
+        row.change = scoring.index_change(row.level, levels.get((row.scope_kind, row.scope_key, row.client_type)))
+
+
+def _of_scopes(model, scopes: list[tuple[str, str]]):
+    """A filter on a value model's rows of the given (scope kind, scope key) pairs."""
+    keys: dict[str, list[str]] = defaultdict(list)
     for kind, key in scopes:
-        for row in db.session.scalars(
-            select(IndexValue).where(
-                IndexValue.methodology_id == version.id,
-                IndexValue.period == following,
-                IndexValue.scope_kind == kind,
-                IndexValue.scope_key == key,
-            )
-        ):
-            row.change = scoring.index_change(row.level, levels.get((kind, key, row.client_type)))
+        keys[kind].append(key)
+    return or_(*[and_(model.scope_kind == kind, model.scope_key.in_(members)) for kind, members in keys.items()])
 
 
 def _next(period: str) -> str:

@@ -130,6 +130,65 @@ def test_full_recalculation_matches_the_incremental_one(seeded, make):
     assert {kind for kind, *_ in full} == {"centre", "region", "network", "federation"}
 
 
+def _computed() -> tuple[dict, dict]:
+    values = {
+        (v.methodology_id, v.scope_kind, v.scope_key, v.period, v.indicator_id, v.client_type): (v.numerator, v.value)
+        for v in db.session.scalars(select(IndicatorValue))
+    }
+    levels = {
+        (i.methodology_id, i.scope_kind, i.scope_key, i.period, i.client_type): (i.level, i.change)
+        for i in db.session.scalars(select(IndexValue))
+    }
+    return values, levels
+
+
+def test_the_nightly_run_recomputes_what_changed_and_ends_where_a_forced_run_does(seeded, make):
+    """New answers at one centre in the previous quarter and a centre moved to another region: only those
+    centre-periods, their regions old and new and the levels above are written; a forced run that rewrites
+    every value from the answers agrees with the result, index changes included."""
+    regions = [make.region(network_type="decentralised"), make.region(network_type="centralised")]
+    centres = [make.centre(regions[n % 2]) for n in range(4)]
+    for number, centre in enumerate(centres):
+        for period in ("2026-Q3", PERIOD):
+            for rating in (10, 5 + number, 8):
+                submit(seeded, centre, answers(seeded, rating), period=period)
+    version = db.session.scalar(select(Methodology).where(Methodology.code == "post-pilot"))
+    everything = indices.recalculate_version(version)
+    db.session.commit()
+    assert indices.recalculate_version(version) == 0  # nothing changed since
+    submit(seeded, centres[0], answers(seeded, 3), period="2026-Q3")
+    centres[1].region = regions[0]
+    db.session.commit()
+    written = indices.recalculate_version(version)
+    db.session.commit()
+    assert 0 < written < everything
+    nightly = _computed()
+    assert indices.recalculate_version(version, force=True) == everything
+    db.session.commit()
+    assert _computed() == nightly
+    moved = value_of("2.1", "centre", centres[1].id)
+    assert value_of("2.1", "region", regions[1].id).denominator == 3  # centres[3] alone
+    assert value_of("2.1", "region", regions[0].id).denominator == 9 and moved.denominator == 3
+
+
+def test_a_centre_that_moved_region_leaves_the_old_one_at_its_next_recalculation(seeded, make):
+    regions = [make.region(network_type="decentralised"), make.region(network_type="centralised")]
+    centre = make.centre(regions[0])
+    for rating in (10, 6, 8):
+        submit(seeded, centre, answers(seeded, rating))
+    indices.recalculate_centre(centre.id, PERIOD)
+    centre.region = regions[1]
+    db.session.commit()
+    submit(seeded, centre, answers(seeded, 9))
+    indices.recalculate_centre(centre.id, PERIOD)
+    db.session.commit()
+    assert value_of("2.1", "region", regions[0].id) is None
+    assert value_of("2.1", "network", "decentralised") is None
+    assert value_of("2.1", "region", regions[1].id).denominator == 4
+    assert value_of("2.1", "network", "centralised").denominator == 4
+    assert value_of("2.1", "federation", "all").denominator == 4
+
+
 def test_index_change_is_relative_to_the_previous_period(seeded, make):
     centre = make.centre()
     submit(seeded, centre, answers(seeded, 10), period="2026-Q3")
