@@ -66,7 +66,7 @@ MAX_RECURRENCE_DAYS = 366
 RECENT_DONE_DAYS = 14  # the board's «Выполнена» column shows tasks closed this recently
 BOARD_COLUMN_LIMIT = 5  # an overview: a column shows its first cards; «Показать ещё» opens more
 BOARD_MORE_LIMIT = 20  # a column opened with «Показать ещё»; the list view is for going through more
-BOARD_COUNT_CAP = 999
+BOARD_COUNT_CAP = 99  # a column says «более 99» beyond: an overview; the list view counts further
 BOARD_STATUSES = ("new", "in_progress", "review", "done")
 GROUP_PARENT_FIXED = (
     "Статус общего поручения группы меняется сам: оно закрывается, когда закрыты поручения всех исполнителей."
