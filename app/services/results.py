@@ -15,7 +15,8 @@ ranking: only indicator values and their averages across centres (seed 003 §2.5
 from __future__ import annotations
 
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,7 +30,7 @@ from app.models.journeys import TouchPoint
 from app.models.methodology import Indicator, Methodology
 from app.models.org import Centre, Region
 from app.models.surveys import Answer, Option, Question, Response, Survey
-from app.services import indices, periods, policy, scoring
+from app.services import indices, periods, policy, scoring, survey_builder
 from app.services import methodology as methodology_service
 
 PERMISSION = "results.view"
@@ -611,12 +612,64 @@ class DistributionRow:
         return scoring.percent_label(self.share)
 
 
+@dataclass(frozen=True)
+class Metric:
+    """A question's summary figure beside its distribution: CES, CSAT, NPS, or the mean of a scale."""
+
+    name: str
+    value: str
+    note: str = ""
+
+
+CSAT_NOTE = (
+    "Внешняя методика (CSAT): доля двух верхних уровней пятиуровневой шкалы; вопрос об удовлетворённости — "
+    "из методики СЗН (seed 001 l. 1701–1707), слова CSAT и формулы в ней нет"
+)
+CSI_NOTE = (
+    "CSI = Σ(Wᵢ × Pᵢ) / Pmax (seed 001 l. 1506–1513): Pᵢ — средняя удовлетворённость параметром, Wᵢ — его "
+    "средняя важность, делённая на сумму важностей всех параметров (методика разрешает веса «методом опроса "
+    "клиентов», но формулы не даёт — это выбор cxm); разные шкалы приведены к доле от максимума"
+)
+
+
 @dataclass
 class QuestionDistribution:
     question: Question
     total: int  # answers (respondents for a multiple choice)
     rows: list[DistributionRow]
     over_respondents: bool
+    metric: Metric | None = None
+
+
+@dataclass(frozen=True)
+class CsiRow:
+    """One CSI parameter: its importance and satisfaction questions' means, and its weight."""
+
+    parameter: str
+    importance: float | None
+    importance_max: int
+    satisfaction: float | None
+    satisfaction_max: int
+    weight: float | None
+
+    @property
+    def labels(self) -> tuple[str, str, str]:
+        weight = NO_DATA if self.weight is None else scoring.percent_label(self.weight)
+        return (
+            scoring.points_label(self.importance, self.importance_max),
+            weight,
+            scoring.points_label(self.satisfaction, self.satisfaction_max),
+        )
+
+
+@dataclass(frozen=True)
+class CsiView:
+    rows: list[CsiRow]
+    value: float | None
+
+    @property
+    def label(self) -> str:
+        return scoring.percent_label(self.value)
 
 
 def surveys_for(user, version: Methodology | None, client_type: str) -> list[Survey]:
@@ -636,12 +689,13 @@ def surveys_for(user, version: Methodology | None, client_type: str) -> list[Sur
 
 
 def distribution(
-    scope: ResultScope, period: str, surveys: list[Survey]
-) -> list[tuple[Survey, list[QuestionDistribution]]]:
-    """Counts per scale point or option of every closed question, live from the counted answers."""
+    scope: ResultScope, period: str, surveys: list[Survey], version: Methodology | None = None
+) -> list[tuple[Survey, list[QuestionDistribution], CsiView | None]]:
+    """Counts per scale point or option of every closed question, live from the counted answers, with each
+    question's CES, CSAT, NPS or mean and each survey's CSI (`version` says how CES is read)."""
     questions = [q for s in surveys for q in s.questions if q.kind != "text"]
     if not questions:
-        return [(s, []) for s in surveys]
+        return [(s, [], None) for s in surveys]
     ids = [q.id for q in questions]
     where = [Answer.counted.is_(True), Answer.period == period, Answer.question_id.in_(ids)]
     if (clause := _answers_in(scope)) is not None:
@@ -662,7 +716,7 @@ def distribution(
             .group_by(Answer.question_id)
         ).all()
     )
-    result = []
+    reading, result = _ces_reading(version), []
     for survey in surveys:
         items = []
         for q in survey.questions:
@@ -677,9 +731,74 @@ def distribution(
             multiple = q.kind == "multiple"
             total = respondents.get(q.id, 0) if multiple else sum(n for _, n in keyed)
             rows = [DistributionRow(label, n, scoring.Share(n, total)) for label, n in keyed]
-            items.append(QuestionDistribution(q, total, rows, multiple))
-        result.append((survey, items))
+            items.append(QuestionDistribution(q, total, rows, multiple, question_metric(q, counts, reading)))
+        result.append((survey, items, csi_view(survey, by_option)))
     return result
+
+
+def _ces_reading(version: Methodology | None) -> str:
+    param = methodology_service.params_of(version).get((None, "ces_reading")) if version is not None else None
+    return param.value if param is not None and param.value in scoring.CES_READINGS else "grouped"
+
+
+def _scale_values(question: Question, counts: dict) -> Iterable[float]:
+    """The answers to a scale question, one value per answer, from its counts per point."""
+    return Counter(
+        {float(p): counts.get(float(p), 0) for p in range(question.scale_min, question.scale_max + 1)}
+    ).elements()
+
+
+def question_metric(question: Question, counts: dict, ces_reading: str) -> Metric | None:
+    """The question's CES (its options read as the seed's five), NPS or CSAT by its wording, else a scale's mean."""
+    if question.wording == "ces":
+        texts = dict(survey_builder.CES_OPTIONS)
+        values = Counter({texts.get(o.value): counts.get(o.id, 0) for o in question.options}).elements()
+        ces = scoring.ces(values, easy=scoring.CES_EASY, difficult=scoring.CES_DIFFICULT, reading=ces_reading)
+        return Metric("CES", scoring.score_label(ces), scoring.CES_READINGS[ces_reading])
+    if question.kind != "scale" or question.scale_min is None or question.scale_max is None:
+        return None
+    if question.wording == "nps":
+        return Metric(
+            "NPS", scoring.score_label(scoring.nps(int(v) for v in _scale_values(question, counts))), scoring.NPS_NOTE
+        )
+    if question.wording == "csat":
+        share = scoring.positive_share(_scale_values(question, counts), question.scale_max - 1)
+        return Metric("CSAT", scoring.percent_label(share), CSAT_NOTE)
+    mean = scoring.mean_score(_scale_values(question, counts))
+    return Metric("Среднее", scoring.points_label(mean, question.scale_max))
+
+
+def _mean(question: Question, by_question: dict[int, dict]) -> float | None:
+    return scoring.mean_score(_scale_values(question, by_question.get(question.id, {})))
+
+
+def csi_view(survey: Survey, by_question: dict[int, dict]) -> CsiView | None:
+    """The survey's CSI from its importance + satisfaction pairs (None without pairs)."""
+    pairs: dict[str, dict[str, Question]] = defaultdict(dict)
+    for q in survey.questions:
+        if q.pair and q.wording in ("csi_importance", "csi_satisfaction") and q.scale_max:
+            pairs[q.pair][q.wording] = q
+    found = [(p["csi_importance"], p["csi_satisfaction"]) for p in pairs.values() if len(p) == 2]
+    if not found:
+        return None
+    means = [
+        (importance, satisfaction, _mean(importance, by_question), _mean(satisfaction, by_question))
+        for importance, satisfaction in found
+    ]
+    total = sum(i / imp.scale_max for imp, _, i, s in means if i is not None and s is not None)
+    rows = [
+        CsiRow(
+            sat.text,
+            i,
+            imp.scale_max,
+            s,
+            sat.scale_max,
+            (i / imp.scale_max) / total if total and i is not None and s is not None else None,
+        )
+        for imp, sat, i, s in means
+    ]
+    items = [(r.weight, r.satisfaction / r.satisfaction_max) for r in rows if r.weight is not None]
+    return CsiView(rows, scoring.csi(items, 1.0) if items else None)
 
 
 def _point_label(question: Question, point: int) -> str:
@@ -1009,13 +1128,21 @@ def trend_table(scope, period, client_type, data: Trend, version) -> Table:
 
 def distribution_table(scope, period, client_type, data, version) -> Table:
     headers = ["Анкета", "Вопрос", "Вариант ответа", "Ответов", "Доля"]
-    rows = []
-    for survey, items in data:
+    rows, notes = [], {}
+    for survey, items, csi in data:
         for item in items:
             question = f"{item.question.number}. {item.question.text}" if item.question.number else item.question.text
             for r in item.rows:
                 rows.append([survey.title, question, r.label, r.count, _pct(r.share.value)])
-    return Table("Распределение ответов", headers, rows, [], _meta(scope, period, client_type, version))
+            if item.metric is not None:
+                rows.append([survey.title, question, f"{item.metric.name}: {item.metric.value}", item.total, None])
+                if item.metric.note:
+                    notes[item.metric.name] = item.metric.note
+        if csi is not None:
+            rows.append([survey.title, "CSI — индекс удовлетворённости", f"CSI: {csi.label}", None, _pct(csi.value)])
+            notes["CSI"] = CSI_NOTE
+    notes = [Caveat(name, "", note) for name, note in notes.items()]
+    return Table("Распределение ответов", headers, rows, notes, _meta(scope, period, client_type, version))
 
 
 def touch_point_table(scope, period, client_type, touch_point, groups, version) -> Table:

@@ -96,6 +96,16 @@ def points_label(value: float | None, maximum: float) -> str:
     return f"{_ru(value, 1)} из {_ru(maximum)}"
 
 
+def score_label(value: float | None) -> str:
+    """A difference of two shares (CES, NPS: −1…1) on the −100…+100 scale: 0.2345 → «+23,5», −0.1 → «−10,0»."""
+    if value is None:
+        return NO_DATA
+    label = _ru(_decimal(value) * 100, 1)
+    if label == "0,0":
+        return label
+    return "+" + label if value > 0 else "−" + label.lstrip("-")
+
+
 # ---- shares ----------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.models.surveys import SURVEY_CLIENT_TYPES, Answer, Option, Question, Response, Survey
 from app.services import audit
+from app.services.scoring import NPS_NOTE
 
 TEXT_LIMIT = 2000
 LABEL_LIMIT = 100
@@ -79,7 +80,6 @@ SATISFACTION_LEVELS = (
     (5, "Значительно превзошел ожидания"),
 )
 CSI_POINTS = (5, 7, 10)
-NPS_NOTE = "Внешняя методика (Net Promoter Score), не из методики ФЦК"
 
 PRESETS: dict[str, Preset] = {
     p.key: p

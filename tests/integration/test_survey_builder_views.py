@@ -1,15 +1,17 @@
 """Survey builder pages: create, questions of every preset, conditions, order, warnings, publish,
 archive, copy; who may do what (another centre → 404, no survey.manage → 403, federal survey → 403)."""
 
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.surveys import Question, Survey
-from app.services import methodology, surveys
+from app.services import integrity, methodology, surveys
 
 
 @pytest.fixture
@@ -374,3 +376,45 @@ def test_federal_surveys_are_never_editable_here(client, login, w):
 
 def test_anonymous_is_sent_to_login(client, w):
     assert client.get("/surveys/local/").status_code in (302, 303)
+
+
+# ---- results of a local survey -------------------------------------------------------------------
+
+
+def test_local_survey_results_show_ces_csat_nps_and_csi(client, login, w):
+    """Four accepted answers. CES (grouped reading): 2 easy − 1 difficult of 4 → +25,0; CSAT: 4–5 of 5 in 2 of 4
+    → 50 %; NPS: 2 promoters − 1 detractor of 4 → +25,0; CSI of two parameters: mean importance 8 and 4 of 10
+    → weights 2/3 and 1/3, mean satisfaction 9 and 6 of 10 → 2/3 × 0,9 + 1/3 × 0,6 = 80 %."""
+    login(w["collector"])
+    survey = new_survey(client, w)
+    add(client, survey, "ces", text="Насколько легко Вам было решить проблему?")
+    add(client, survey, "csat", text="Удовлетворены ли Вы качеством услуг?")
+    add(client, survey, "csi", parameter="Качество работы сотрудников", points="10")
+    add(client, survey, "csi", parameter="Ассортимент услуг", points="10")
+    add(client, survey, "nps", text="Порекомендуете ли Вы ЦЗН знакомым?")
+    assert client.post(f"/surveys/local/{survey.id}/publish").status_code == 303
+    asked = questions(survey)
+    for row in (
+        ("very_easy", 5, 8, 9, 4, 6, 10),
+        ("easy", 4, 8, 9, 4, 6, 9),
+        ("hard_to_say", 3, 8, 9, 4, 6, 7),
+        ("difficult", 2, 8, 9, 4, 6, 3),
+    ):
+        response = answer(survey, w["centre"], {surveys.field_name(q): str(v) for q, v in zip(asked, row, strict=True)})
+        response.status = "accepted"
+        integrity.set_counted(response)
+    db.session.commit()
+    client.post("/logout")
+    login(w["regional"])
+    url = f"/results/distribution?scope=centre:{w['centre'].id}&survey={survey.id}&period={response.period}"
+    page = client.get(url)
+    assert page.status_code == 200
+    body = text(page)
+    assert "CES: +25,0" in body and "CSAT: 50,0 %" in body and "NPS: +25,0" in body
+    assert "CSI — индекс удовлетворённости: 80,0 %" in body
+    assert "66,7 %" in body and "33,3 %" in body and "9,0 из 10" in body
+    assert "Внешняя методика (Net Promoter Score)" in body
+    book = load_workbook(io.BytesIO(client.get(url.replace("/distribution?", "/export.xlsx?view=distribution&")).data))
+    cells = [c for row in book.active.iter_rows(values_only=True) for c in row]
+    assert "CES: +25,0" in cells and "CSI: 80,0 %" in cells
+    assert "CSI" in [row[0] for row in book["Примечания"].iter_rows(values_only=True)]

@@ -33,6 +33,7 @@ from app.services.scoring import (
     points_per_item,
     pooled,
     positive_share,
+    score_label,
     vacancy_dynamics,
     yes_share,
 )
@@ -323,3 +324,10 @@ def test_index_change():
     assert index_change(60, 0) is None
     assert index_change(None, 60) is None
     assert index_change(60, None) is None
+
+
+def test_score_label_reads_a_difference_of_shares_on_the_hundred_scale():
+    assert score_label(0.2345) == "+23,5"
+    assert score_label(-0.1) == "−10,0"
+    assert score_label(0.0) == score_label(-0.0001) == "0,0"
+    assert score_label(None) == "нет данных"

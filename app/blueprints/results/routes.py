@@ -118,7 +118,7 @@ def _surveys(sel: Selection):
 def distribution():
     sel = _selection()
     offered, chosen, survey_id = _surveys(sel)
-    data = results.distribution(sel.scope, sel.period, chosen)
+    data = results.distribution(sel.scope, sel.period, chosen, sel.version)
     return (
         render(
             "results/distribution.html",
@@ -126,6 +126,7 @@ def distribution():
             data=data,
             offered=offered,
             survey_id=survey_id,
+            csi_note=results.CSI_NOTE,
             **_page_context(sel, "distribution"),
         ),
         sel.status,
@@ -224,7 +225,7 @@ def export():
         table = results.trend_table(sel.scope, sel.period, sel.client_type, data, sel.version)
     elif view == "distribution":
         _, chosen, _ = _surveys(sel)
-        data = results.distribution(sel.scope, sel.period, chosen)
+        data = results.distribution(sel.scope, sel.period, chosen, sel.version)
         table = results.distribution_table(sel.scope, sel.period, sel.client_type, data, sel.version)
     else:
         _, chosen = _touch_point(sel)
