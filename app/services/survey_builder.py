@@ -459,6 +459,13 @@ def answer_count(survey: Survey) -> int:
     return db.session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey.id))
 
 
+def latest_period(survey: Survey) -> str | None:
+    """The latest quarter with an accepted answer: where the survey's results open."""
+    return db.session.scalar(
+        select(func.max(Response.period)).where(Response.survey_id == survey.id, Response.status == "accepted")
+    )
+
+
 def _answered_options(option_ids: Iterable[int]) -> set[int]:
     ids = [i for i in option_ids if i]
     if not ids:

@@ -406,6 +406,9 @@ def test_local_survey_results_show_ces_csat_nps_and_csi(client, login, w):
     db.session.commit()
     client.post("/logout")
     login(w["regional"])
+    assert f"/results/distribution?scope=centre:{w['centre'].id}&amp;survey={survey.id}" in client.get(
+        f"/surveys/local/{survey.id}"
+    ).get_data(as_text=True)
     url = f"/results/distribution?scope=centre:{w['centre'].id}&survey={survey.id}&period={response.period}"
     page = client.get(url)
     assert page.status_code == 200

@@ -141,6 +141,7 @@ def _survey_page(survey: Survey, error: str | None = None, status: int = 200):
             problems=builder.problems(questions),
             duration=builder.duration_label(builder.duration_seconds(questions)),
             answers=builder.answer_count(survey),
+            results_period=builder.latest_period(survey),
             refusal=builder.edit_refusal(survey),
             preview_url=_preview_url(survey),
             history=audit.history(survey),
