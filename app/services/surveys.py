@@ -296,16 +296,21 @@ class QuotaProgress:
         return min(1.0, self.collected / self.target) if self.target else 0.0
 
 
-def quota_progress(centre_id: int, period: str, defaults: Mapping[str, int]) -> list[QuotaProgress]:
-    """Collected answers against the target per client type (a centre's own target, else the version's default)."""
-    targets = dict(defaults)
-    for quota in db.session.scalars(select(Quota).where(Quota.centre_id == centre_id, Quota.period == period)):
-        targets[quota.client_type] = quota.target
-    counts = dict(
-        db.session.execute(
-            select(Response.client_type, func.count())
-            .where(Response.centre_id == centre_id, Response.period == period, Response.status == "accepted")
-            .group_by(Response.client_type)
-        ).all()
-    )
-    return [QuotaProgress(kind, target, counts.get(kind, 0)) for kind, target in targets.items()]
+def quota_progress(centre_ids: list[int], period: str, defaults: Mapping[str, int]) -> dict[int, list[QuotaProgress]]:
+    """Per centre, collected answers against the target per client type (the centre's own target, else the
+    version's default): two queries however many centres."""
+    targets = {centre_id: dict(defaults) for centre_id in centre_ids}
+    for quota in db.session.scalars(select(Quota).where(Quota.centre_id.in_(centre_ids), Quota.period == period)):
+        targets[quota.centre_id][quota.client_type] = quota.target
+    counts = {
+        (centre_id, kind): n
+        for centre_id, kind, n in db.session.execute(
+            select(Response.centre_id, Response.client_type, func.count())
+            .where(Response.centre_id.in_(centre_ids), Response.period == period, Response.status == "accepted")
+            .group_by(Response.centre_id, Response.client_type)
+        )
+    }
+    return {
+        centre_id: [QuotaProgress(kind, target, counts.get((centre_id, kind), 0)) for kind, target in wanted.items()]
+        for centre_id, wanted in targets.items()
+    }

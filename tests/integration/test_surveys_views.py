@@ -361,11 +361,12 @@ def test_quotas_show_counts_by_type_day_and_source(client, login, w):
 def test_a_regional_director_sees_every_centre_of_the_region(client, login, make, w):
     second = make.centre(w["region"], name="ЦЗН Второй")
     stored(w["federal"], second, period=periods.period_of())
+    db.session.add(Quota(centre_id=second.id, period=periods.period_of(), client_type="jobseeker", target=50))
     regional = make.user(("director", w["region"]), region=w["region"])
     login(regional)
     page = text(html(client.get("/surveys/quotas")))
     assert "ЦЗН Первомайский" in page and "ЦЗН Второй" in page and "ЦЗН Чужой" not in page
-    assert "1 из 80" in page and "0 из 80" in page
+    assert "1 из 50" in page and "0 из 80" in page  # the second centre's own target, the first's default
 
 
 def test_setting_a_centres_target_is_validated_and_audited(client, login, w):

@@ -472,7 +472,7 @@ def quotas():
             )
             return redirect(url_for("surveys.quotas", centre=centre.id, period=period), 303)
         status = 400
-    progress = surveys.quota_progress(centre.id, period, defaults.targets)
+    progress = surveys.quota_progress([centre.id], period, defaults.targets)[centre.id]
     return (
         render(
             "surveys/quotas.html",
@@ -495,7 +495,8 @@ def _overview(period: str) -> dict:
     stmt = scoped(select(Centre), Centre, current_user, "survey.view").order_by(Centre.name)
     page = paginate(stmt)
     defaults = collection.quota_defaults(period).targets
-    rows = [(c, surveys.quota_progress(c.id, period, defaults)) for c in page.items]
+    progress = surveys.quota_progress([c.id for c in page.items], period, defaults)
+    rows = [(c, progress[c.id]) for c in page.items]
     return {"page": page, "rows": rows}
 
 
