@@ -693,10 +693,3 @@ def schedule(centre_id: int, period: str) -> None:
 
     if request(centre_id, period):
         enqueue_after_commit(recalculate_centre, centre_id, period)
-
-
-def pending(centre_ids: Iterable[int] | None = None) -> set[tuple[int, str]]:
-    stmt = select(RecalcRequest.centre_id, RecalcRequest.period)
-    if centre_ids is not None:
-        stmt = stmt.where(RecalcRequest.centre_id.in_(list(centre_ids)))
-    return set(db.session.execute(stmt).all())

@@ -25,7 +25,7 @@ from sqlalchemy import String, and_, cast, distinct, func, select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
-from app.models.indices import NETWORKS, IndexValue, IndicatorValue
+from app.models.indices import NETWORKS, IndexValue, IndicatorValue, RecalcRequest
 from app.models.journeys import TouchPoint
 from app.models.methodology import Indicator, Methodology
 from app.models.org import Centre, Region
@@ -107,6 +107,12 @@ class ResultScope:
     def is_aggregate(self) -> bool:
         return self.kind != "centre"
 
+    @property
+    def poll_seconds(self) -> int:
+        """How often a page asks again while a recalculation is pending: a centre's soon (its job takes a
+        moment), an aggregate's rarely (somewhere among its centres answers may arrive all day)."""
+        return 30 if self.is_aggregate else 5
+
 
 FEDERATION = ResultScope("federation", indices.ALL, FEDERATION_LABEL)
 
@@ -175,31 +181,25 @@ def drillable(user, scope: ResultScope) -> bool:
     return scope.kind == "region" and int(scope.key) in vis.region_ids
 
 
-def scope_options(user, network_split: bool) -> list[tuple[str, list[ResultScope]]]:
-    """The scopes to choose from, grouped for <optgroup>: federation, network types, regions, centres."""
+def scope_options(user, network_split: bool, current: ResultScope) -> tuple[list[tuple[str, list[ResultScope]]], bool]:
+    """The scopes to choose from, grouped for <optgroup>: federation, network types, regions and centres.
+
+    Someone reading several regions is offered the centres of the current scope's region only (a federal
+    user picks a region first, not one of thousands of centres); the flag says the centres are narrowed so.
+    """
     vis = policy.visibility(user, PERMISSION)
-    if vis.everything:
-        regions = list(db.session.scalars(select(Region).order_by(Region.name)))
-        centres = list(
-            db.session.scalars(
-                select(Centre)
-                .join(Centre.region)
-                .options(contains_eager(Centre.region))
-                .order_by(Region.name, Centre.name)
-            )
-        )
-    else:
-        region_ids = _readable_regions(vis)
-        regions = list(db.session.scalars(select(Region).where(Region.id.in_(region_ids)).order_by(Region.name)))
-        centres = list(
-            db.session.scalars(
-                select(Centre)
-                .join(Centre.region)
-                .options(contains_eager(Centre.region))
-                .where(Centre.id.in_(vis.centre_ids))
-                .order_by(Region.name, Centre.name)
-            )
-        )
+    region_stmt = select(Region).order_by(Region.name)
+    centre_stmt = select(Centre).join(Centre.region).options(contains_eager(Centre.region)).order_by(Centre.name)
+    if not vis.everything:
+        region_stmt = region_stmt.where(Region.id.in_(_readable_regions(vis)))
+        centre_stmt = centre_stmt.where(Centre.id.in_(vis.centre_ids))
+    regions = list(db.session.scalars(region_stmt))
+    narrowed = len(regions) > 1
+    centres = []
+    if not narrowed or current.region_id:
+        if narrowed:
+            centre_stmt = centre_stmt.where(Centre.region_id == current.region_id)
+        centres = list(db.session.scalars(centre_stmt))
     groups = [("Российская Федерация", [FEDERATION])]
     if network_split:
         networks = sorted({r.network_type for r in regions if r.network_type in NETWORKS})
@@ -208,8 +208,9 @@ def scope_options(user, network_split: bool) -> list[tuple[str, list[ResultScope
     if regions:
         groups.append(("Регионы", [_region_scope(r) for r in regions]))
     if centres:
-        groups.append(("ЦЗН", [_centre_scope(c) for c in centres]))
-    return groups
+        label = f"ЦЗН: {centres[0].region.name}" if narrowed else "ЦЗН"
+        groups.append((label, [_centre_scope(c) for c in centres]))
+    return groups, narrowed
 
 
 def default_scope(user) -> ResultScope:
@@ -404,10 +405,12 @@ def _averages(version: Methodology, scope: ResultScope, period: str, client_type
 
 
 def pending_for(scope: ResultScope, period: str) -> bool:
-    """Is a recalculation of one of the scope's centres in this period still waiting?"""
+    """Is a recalculation of one of the scope's centres in this period still waiting? One query."""
+    waiting = select(RecalcRequest.centre_id).where(RecalcRequest.period == period)
     centres = centre_ids_select(scope)
-    ids = None if centres is None else list(db.session.scalars(centres))
-    return any(p == period for _, p in indices.pending(ids))
+    if centres is not None:
+        waiting = waiting.where(RecalcRequest.centre_id.in_(centres))
+    return bool(db.session.scalar(select(waiting.exists())))
 
 
 def _index_view(version, scope, period, client_type, params) -> IndexView:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.blueprints.api.openapi import BASE
 from app.extensions import db
+from app.models.indices import RecalcRequest
 from app.models.methodology import Methodology
 from app.models.surveys import Question, Response, Survey
 from app.services import indices, integrity, methodology, surveys
@@ -225,7 +226,7 @@ def test_answers_through_a_link_are_stored_and_queued(client, w):
     assert stored.source == "api" and stored.centre_id == w["centre"].id and stored.link_id == link.id
     assert body["status"] == "accepted" and stored.answers
     assert response.headers["Location"].endswith(f"/surveys/{w['jobseeker'].id}")
-    assert indices.pending([w["centre"].id])
+    assert db.session.get(RecalcRequest, (w["centre"].id, stored.period)) is not None  # the centre is queued
 
 
 def test_bad_answers_are_422_per_question_and_nothing_is_stored(client, w):

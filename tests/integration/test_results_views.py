@@ -211,6 +211,8 @@ def test_pending_recalculation_polls_until_done(client, login, w):
     assert "пересчитывается…" in page and 'hx-trigger="every 5s"' in page
     partial = html(client.get(url, headers={"HX-Request": "true"}))
     assert partial.lstrip().startswith('<div id="overview"') and "<html" not in partial
+    region = html(client.get(f"/results/?scope=region:{w['region'].id}&period={PERIOD}"))
+    assert "пересчитывается…" in region and 'hx-trigger="every 30s"' in region  # an aggregate: rarely
     indices.recalculate_centre(w["centre"].id, PERIOD)
     db.session.commit()
     assert db.session.scalar(select(RecalcRequest).limit(1)) is None
@@ -423,3 +425,23 @@ def test_director_panel_under_the_pilot_shows_indicator_values_only(client, logi
     assert 'data-panel="weakest"' not in page and "итоговый индекс и рейтинг не предусмотрены" in page
     row = re.search(r'<tr data-indicator="2\.1">.*?</tr>', page, re.S).group(0)
     assert "75,0 %" in row
+
+
+def test_a_federal_user_picks_a_region_before_its_centres(client, login, w):
+    """Thousands of centres are never one list: at the federation the picker offers regions; at a region or
+    one of its centres, that region's centres. A regional director reads one region and sees all its centres."""
+    login(w["federal"])
+    page = html(client.get(f"/results/?scope=federation&period={PERIOD}"))
+    picker = re.search(r'<select id="scope".*?</select>', page, re.S).group(0)
+    assert "Нижегородская область" in picker and "Чужая область" in picker and "ЦЗН Канавинский" not in picker
+    assert "сначала выберите его регион" in page
+    picker = re.search(
+        r'<select id="scope".*?</select>', html(client.get(f"/results/?scope=centre:{w['centre'].id}")), re.S
+    )
+    assert "ЦЗН Канавинский" in picker.group(0) and "ЦЗН Сормовский" in picker.group(0)
+    assert "ЦЗН Чужой" not in picker.group(0)
+    client.post("/logout")
+    login(w["regional"])
+    page = html(client.get(f"/results/?period={PERIOD}"))
+    picker = re.search(r'<select id="scope".*?</select>', page, re.S).group(0)
+    assert "ЦЗН Канавинский" in picker and "ЦЗН Сормовский" in picker and "сначала выберите" not in page

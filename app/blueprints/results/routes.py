@@ -71,10 +71,14 @@ def _selection() -> Selection:
 
 def _page_context(sel: Selection, view: str) -> dict:
     split = bool(sel.version and sel.version.network_split)
+    scope_groups, centres_narrowed = results.scope_options(
+        current_user, split or sel.scope.kind == "network", sel.scope
+    )
     return {
         "sel": sel,
         "view": view,
-        "scope_groups": results.scope_options(current_user, split or sel.scope.kind == "network"),
+        "scope_groups": scope_groups,
+        "centres_narrowed": centres_narrowed,
         "client_types": results.CLIENT_TYPES,
         "period_label": periods.label,
         "drill": results.drillable(current_user, sel.scope),
