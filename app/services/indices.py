@@ -15,7 +15,6 @@ concurrent jobs never mix their sums; each is one transaction (all or nothing).
 
 import hashlib
 import json
-from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -160,11 +159,12 @@ def count_answers(question_ids: Iterable[int], threshold: float, where=None) -> 
     return counts
 
 
-def centre_rows(version: Methodology, specs: list[Spec], counts: Counts) -> list[dict]:
-    """Indicator value rows per centre, period and client type (and both types pooled)."""
+def value_rows(version: Methodology, specs: list[Spec], counts: Counts, kind: str = "centre") -> list[dict]:
+    """Indicator value rows per scope, period and client type (and both types pooled) from answer counts keyed
+    by (scope key, period): a centre's own, or a region's summed from its centres (`summed_counts`)."""
     now = utcnow()
     rows = []
-    for (centre_id, period), questions in counts.items():
+    for (scope_key, period), questions in counts.items():
         pooled: dict[int, list[int]] = {}
         for spec in specs:
             numerator = denominator = 0
@@ -180,8 +180,8 @@ def centre_rows(version: Methodology, specs: list[Spec], counts: Counts) -> list
                 _row(
                     version,
                     spec.indicator_id,
-                    "centre",
-                    centre_id,
+                    kind,
+                    scope_key,
                     period,
                     spec.client_type,
                     numerator,
@@ -193,8 +193,19 @@ def centre_rows(version: Methodology, specs: list[Spec], counts: Counts) -> list
             total[0] += numerator
             total[1] += denominator
         for indicator_id, (numerator, denominator) in pooled.items():
-            rows.append(_row(version, indicator_id, "centre", centre_id, period, ALL, numerator, denominator, now))
+            rows.append(_row(version, indicator_id, kind, scope_key, period, ALL, numerator, denominator, now))
     return rows
+
+
+def summed_counts(counts: Counts, parent_of: Callable[[int], str]) -> Counts:
+    """Answer counts summed per parent scope key and period (a region's are the sums of its centres')."""
+    summed: Counts = defaultdict(dict)
+    for (centre_id, period), questions in counts.items():
+        target = summed[(parent_of(centre_id), period)]
+        for question_id, row in questions.items():
+            found = target.get(question_id)
+            target[question_id] = row if found is None else tuple(a + b for a, b in zip(found, row, strict=True))
+    return summed
 
 
 def _row(version, indicator_id, kind, key, period, client_type, numerator, denominator, now) -> dict:
@@ -394,7 +405,7 @@ def recalculate_version(version: Methodology, *, force: bool = False) -> int:
 def _rewrite(plan: Plan, counts: Counts, region_of, network_of) -> int:
     """Every value and index level of a version, replacing the old ones."""
     version = plan.version
-    centres = centre_rows(version, plan.specs, counts)
+    centres = value_rows(version, plan.specs, counts)
     regions = rolled_up(version, centres, region_of.get)
     networks = rolled_up(version, regions, lambda key: network_of.get(key))
     federation = rolled_up(version, regions, lambda key: ("federation", ALL))
@@ -414,15 +425,18 @@ def _rewrite_changed(plan: Plan, counts: Counts, region_of, network_of, changed:
     """The values of the changed centre-periods, their regions (before and after a centre moved) summed
     again from their centres, and the network types and the federation from the regions, period by period."""
     version, written = plan.version, 0
+    by_period: dict[str, Counts] = defaultdict(dict)
+    for (centre_id, period), questions in counts.items():
+        by_period[period][(centre_id, period)] = questions
     for period in sorted({p for _, p in changed}):
         centre_ids = sorted(c for c, p in changed if p == period)
         answered = {(c, period): counts[(c, period)] for c in centre_ids if (c, period) in counts}
-        centres = centre_rows(version, plan.specs, answered)
+        centres = value_rows(version, plan.specs, answered)
         _replace(plan, period, [("centre", str(c)) for c in centre_ids], centres)
         regions = {region_of[str(c)] for c in centre_ids if str(c) in region_of}
         regions |= {("region", str(stored[(c, period)][0])) for c in centre_ids if (c, period) in stored}
-        members = [("centre", centre) for centre, region in region_of.items() if region in regions]
-        sums = rolled_up(version, _stored(version, period, members), region_of.get)
+        members = {key: found for key, found in by_period[period].items() if region_of.get(str(key[0])) in regions}
+        sums = value_rows(version, plan.specs, summed_counts(members, lambda c: region_of[str(c)][1]), "region")
         _replace(plan, period, sorted(regions), sums)
         all_regions = _stored(version, period, "region")
         above = rolled_up(version, all_regions, lambda key: network_of.get(key))
@@ -437,14 +451,14 @@ def _rewrite_changed(plan: Plan, counts: Counts, region_of, network_of, changed:
 
 
 def _digest(recipe: str, centre_id: int, region_of, network_of, questions: dict) -> str:
-    """A digest of a centre-period's answer counts, where they are summed to, and the version's recipe."""
+    """A digest of a centre-period's answer counts, where they are summed to, and the version's recipe.
+
+    The counts enter through Python's hash of a frozenset of integer tuples: no sorting, the same in every
+    process (only str and bytes hashes are salted); a Python whose hash differs rewrites everything once."""
     region = region_of.get(str(centre_id))
     parents = (region, network_of.get(region[1]) if region else None)
-    numbers = array("q")
-    for question_id in sorted(questions):
-        numbers.append(question_id)
-        numbers.extend(questions[question_id])
-    return hashlib.blake2b(f"{recipe}{parents}".encode() + numbers.tobytes(), digest_size=16).hexdigest()
+    counts = hash(frozenset(questions.items()))
+    return hashlib.blake2b(f"{recipe}{parents}{counts}".encode(), digest_size=16).hexdigest()
 
 
 def _states(version: Methodology, keys: list[tuple[int, str]] | None = None) -> dict[tuple[int, str], tuple[int, str]]:
@@ -551,7 +565,7 @@ def _recalculate_centre(version: Methodology, centre_id: int, period: str) -> No
         _rewrite_changed(plan, counts, region_of, network_of, {key}, stored)
         _save_states(version, digests, region_of, {key})
         return
-    _replace(plan, period, [("centre", str(centre_id))], centre_rows(version, plan.specs, counts))
+    _replace(plan, period, [("centre", str(centre_id))], value_rows(version, plan.specs, counts))
     _save_states(version, digests, region_of, {key})
     above = [scope for scope in (network_of[region[1]], ("federation", ALL)) if scope is not None]
     centres = _stored(version, period, [("centre", c) for c in _centres_of_region(int(region[1]))])
@@ -608,7 +622,9 @@ def _stored(version: Methodology, period: str, scopes: list[tuple[str, str]] | s
         IndicatorValue.measure == SURVEY,
         IndicatorValue.scope_kind == scopes if isinstance(scopes, str) else _of_scopes(IndicatorValue, scopes),
     )
-    return [{**row._mapping, "period": period} for row in db.session.execute(stmt)]
+    names = [column.name for column in stmt.selected_columns]
+    db.session.flush()  # plain rows through the connection: a period's regions are thousands of rows
+    return [dict(zip(names, row, strict=True), period=period) for row in db.session.connection().execute(stmt).all()]
 
 
 def _of_scope(rows: list[dict], scope: tuple[str, str]) -> list[dict]:

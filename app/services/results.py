@@ -932,7 +932,7 @@ def touch_point_values(version: Methodology, centre_id: int, period: str, client
     counts = indices.count_answers(ids, indices.threshold_of(version), where) if ids else {}
     shares = {
         row["indicator_id"]: scoring.Share(int(row["numerator"]), int(row["denominator"]))
-        for row in indices.centre_rows(version, specs, counts)
+        for row in indices.value_rows(version, specs, counts)
         if row["client_type"] == client_type
     }
     with_rule = {s.indicator_id for s in specs}
