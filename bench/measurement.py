@@ -3,7 +3,8 @@
 (a) the full recalculation of indicator values and the index beside a floor — one SQL aggregate
     counting positive answers per centre, period and question, fetched whole: the nightly run after
     2,000 new answers (a day and a half of the network's answers; it recomputes only what changed) and a
-    forced run rewriting every value («Пересчитать всё»);
+    forced run rewriting every value («Пересчитать всё»); each run right after a run of the floor, whose
+    row pools those samples;
 (b) the incremental recalculation of one centre-period after one new answer, at 100,000 and at
     1,000,000 answers (its region, network type and the federation summed again);
 (c) public submission throughput (`bench.public_load`, a real server on loopback).
@@ -198,20 +199,24 @@ def run() -> tuple[list[tuple], str]:
         add_answers(centres, LARGE, rnd)
         vacuum_analyze()
         floor_aggregate()
-        floor = "floor: one aggregate, positive per centre/period/question"
-        rows.append((floor, 5, _timed(floor_aggregate, 5)))
-        rows.append(
-            ("full recalculation, forced: every value rewritten", 3, _timed(lambda: full_recalculation(True), 3), floor)
-        )
+        floor, floors = "floor: one aggregate, positive per centre/period/question", []
+
+        def beside_floor(fn, repeat: int, before=None) -> list[float]:
+            """Each run of `fn` right after a run of the floor, so both meet the same state of the caches."""
+            samples = []
+            for _ in range(repeat):
+                if before is not None:
+                    before()
+                floors.extend(_timed(floor_aggregate, 1))
+                samples.extend(_timed(fn, 1))
+            return samples
+
+        forced = beside_floor(lambda: full_recalculation(True), 3)
         vacuum_analyze()
-        rows.append(
-            (
-                "full recalculation, nightly after 2,000 new answers",
-                5,
-                _timed(full_recalculation, 5, lambda: more_answers(centres, 2_000, rnd)),
-                floor,
-            )
-        )
+        nightly = beside_floor(full_recalculation, 5, lambda: more_answers(centres, 2_000, rnd))
+        rows.append((floor, len(floors), floors))
+        rows.append(("full recalculation, forced: every value rewritten", 3, forced, floor))
+        rows.append(("full recalculation, nightly after 2,000 new answers", 5, nightly, floor))
         rows.append(("incremental, one new answer, 1M answers", 30, _timed(recalc, 30, before)))
         answers = db.session.execute(text("select count(*) from answer")).scalar()
         values = db.session.execute(text("select count(*) from indicator_value")).scalar()
