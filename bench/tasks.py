@@ -207,7 +207,8 @@ def run() -> tuple[list[tuple], str]:
         if floor is None:
             measured.append((name, pooled[name]))
             continue
-        fn(), floors[floor]()  # warm up
+        fn()  # warm up
+        floors[floor]()
         samples = []
         for _ in range(30):
             pooled[floor] += _timed(floors[floor], 1)

@@ -101,6 +101,7 @@ class RecalcState(db.Model):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), primary_key=True)
     period: Mapped[str] = mapped_column(String(7), primary_key=True)
     region_id: Mapped[int] = mapped_column()  # the region its values were summed into
+    network: Mapped[str] = mapped_column(String(20), default="")  # and that region's network type then
     digest: Mapped[str] = mapped_column(String(32))
 
 

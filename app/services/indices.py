@@ -7,10 +7,12 @@ follow-up asked only after «Да» is answered only by those clients, so its sh
 by construction). Values are kept as counts, so a region pools its centres and the federation
 pools its regions; missing data has no row and reads «нет данных».
 
-One centre-period is recalculated after a new answer: its rows are replaced, then its region,
-network type and the federation are summed again from the level below — a handful of rows, not
-the answers. Every recalculation of a version runs under a lock on the version's row, so
-concurrent jobs never mix their sums; each is one transaction (all or nothing).
+One centre-period is recalculated after a new answer: its rows are replaced, its region summed
+again from its centres, and the network type and the federation shifted by the region's change — a
+handful of rows, not the answers. The nightly run reads every answer in one aggregate and rewrites
+only the centre-periods whose digest changed (`RecalcState`), with the levels above them.
+Every recalculation of a version runs under a lock on the version's row, so concurrent jobs never
+mix their sums; each is one transaction (all or nothing).
 """
 
 import hashlib
@@ -18,6 +20,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import JSON, and_, case, delete, func, insert, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -39,6 +42,7 @@ CLIENT_TYPES = ("jobseeker", "employer")
 ALL = "all"  # both client types pooled
 THRESHOLD_KEY = "positive_threshold"
 ROWS_PER_INSERT = 5_000
+STATES_PER_DELETE = 1_000
 
 
 # --- what to compute -------------------------------------------------------------------------------
@@ -380,7 +384,7 @@ def recalculate_version(version: Methodology, *, force: bool = False) -> int:
     Only the centre-periods whose inputs changed since their values were written (see `RecalcState`) are
     recomputed, with their regions and the levels above. Every value is rewritten when most of them
     changed, when none were written yet, or when `force` (after a change to the scoring code itself).
-    Returns the number of indicator values written. The caller commits.
+    Returns the number of indicator values written (none when nothing changed). The caller commits.
     """
     _lock(version)
     started = utcnow()
@@ -389,13 +393,15 @@ def recalculate_version(version: Methodology, *, force: bool = False) -> int:
     region_of, network_of = _parents(version)
     digests = {key: _digest(plan.recipe, key[0], region_of, network_of, found) for key, found in counts.items()}
     stored = _states(version)
-    changed = {key for key in digests.keys() | stored.keys() if digests.get(key) != stored.get(key, (None, None))[1]}
+    changed = {
+        key for key in digests.keys() | stored.keys() if digests.get(key) != getattr(stored.get(key), "digest", None)
+    }
     if force or not stored or 2 * len(changed) > len(digests):
         written = _rewrite(plan, counts, region_of, network_of)
-        _save_states(version, digests, region_of, None)
+        _save_states(version, digests, region_of, network_of, None)
     else:
         written = _rewrite_changed(plan, counts, region_of, network_of, changed, stored)
-        _save_states(version, digests, region_of, changed)
+        _save_states(version, digests, region_of, network_of, changed)
     # requests made before this run are covered by it; later ones keep their own job (claimed last: an
     # answer's request never waits for the whole run)
     db.session.execute(delete(RecalcRequest).where(RecalcRequest.requested_at < started))
@@ -434,7 +440,7 @@ def _rewrite_changed(plan: Plan, counts: Counts, region_of, network_of, changed:
         centres = value_rows(version, plan.specs, answered)
         _replace(plan, period, [("centre", str(c)) for c in centre_ids], centres)
         regions = {region_of[str(c)] for c in centre_ids if str(c) in region_of}
-        regions |= {("region", str(stored[(c, period)][0])) for c in centre_ids if (c, period) in stored}
+        regions |= {("region", str(stored[(c, period)].region_id)) for c in centre_ids if (c, period) in stored}
         members = {key: found for key, found in by_period[period].items() if region_of.get(str(key[0])) in regions}
         sums = value_rows(version, plan.specs, summed_counts(members, lambda c: region_of[str(c)][1]), "region")
         _replace(plan, period, sorted(regions), sums)
@@ -455,43 +461,60 @@ def _digest(recipe: str, centre_id: int, region_of, network_of, questions: dict)
 
     The counts enter through Python's hash of a frozenset of integer tuples: no sorting, the same in every
     process (only str and bytes hashes are salted); a Python whose hash differs rewrites everything once."""
-    region = region_of.get(str(centre_id))
-    parents = (region, network_of.get(region[1]) if region else None)
     counts = hash(frozenset(questions.items()))
-    return hashlib.blake2b(f"{recipe}{parents}{counts}".encode(), digest_size=16).hexdigest()
+    placement = _placement(centre_id, region_of, network_of)
+    return hashlib.blake2b(f"{recipe}{placement}{counts}".encode(), digest_size=16).hexdigest()
 
 
-def _states(version: Methodology, keys: list[tuple[int, str]] | None = None) -> dict[tuple[int, str], tuple[int, str]]:
-    """(centre id, period) → (region id, digest) of the values stored for the version (of `keys`, or all)."""
-    stmt = select(RecalcState.centre_id, RecalcState.period, RecalcState.region_id, RecalcState.digest).where(
-        RecalcState.methodology_id == version.id
-    )
+def _placement(centre_id: int, region_of, network_of) -> tuple[int, str] | None:
+    """(region id, network type — "" when the version does not split networks) a centre's values go to."""
+    region = region_of.get(str(centre_id))
+    if region is None:
+        return None
+    network = network_of.get(region[1])
+    return int(region[1]), network[1] if network else ""
+
+
+class State(NamedTuple):
+    region_id: int
+    network: str
+    digest: str
+
+
+def _states(version: Methodology, keys: list[tuple[int, str]] | None = None) -> dict[tuple[int, str], State]:
+    """(centre id, period) → where its stored values went and their digest (of `keys`, or all)."""
+    stmt = select(
+        RecalcState.centre_id, RecalcState.period, RecalcState.region_id, RecalcState.network, RecalcState.digest
+    ).where(RecalcState.methodology_id == version.id)
     if keys is not None:
         stmt = stmt.where(tuple_(RecalcState.centre_id, RecalcState.period).in_(keys))
-    rows = db.session.execute(stmt)
-    return {(centre_id, period): (region_id, digest) for centre_id, period, region_id, digest in rows}
+    return {(centre_id, period): State(*state) for centre_id, period, *state in db.session.execute(stmt)}
 
 
-def _save_states(version: Methodology, digests: dict, region_of, keys: set | None) -> None:
+def _save_states(version: Methodology, digests: dict, region_of, network_of, keys: set | None) -> None:
     """Record the digests of the centre-periods `keys` (all of the version's when None) as just written."""
     stale = delete(RecalcState).where(RecalcState.methodology_id == version.id)
-    if keys is not None:
-        stale = stale.where(tuple_(RecalcState.centre_id, RecalcState.period).in_(list(keys)))
-    db.session.execute(stale)
-    _insert(
-        RecalcState,
-        [
-            {
-                "methodology_id": version.id,
-                "centre_id": centre_id,
-                "period": period,
-                "region_id": int(region_of[str(centre_id)][1]),
-                "digest": digest,
-            }
-            for (centre_id, period), digest in digests.items()
-            if (keys is None or (centre_id, period) in keys) and str(centre_id) in region_of
-        ],
-    )
+    if keys is None:
+        db.session.execute(stale)
+    ordered = sorted(keys or ())
+    for start in range(0, len(ordered), STATES_PER_DELETE):  # two bound parameters a key: keep under the limits
+        chunk = ordered[start : start + STATES_PER_DELETE]
+        db.session.execute(stale.where(tuple_(RecalcState.centre_id, RecalcState.period).in_(chunk)))
+    rows = []
+    for (centre_id, period), digest in digests.items():
+        placement = _placement(centre_id, region_of, network_of)
+        if (keys is None or (centre_id, period) in keys) and placement is not None:
+            rows.append(
+                {
+                    "methodology_id": version.id,
+                    "centre_id": centre_id,
+                    "period": period,
+                    "region_id": placement[0],
+                    "network": placement[1],
+                    "digest": digest,
+                }
+            )
+    _insert(RecalcState, rows)
 
 
 def active_versions() -> list[Methodology]:
@@ -560,20 +583,32 @@ def _recalculate_centre(version: Methodology, centre_id: int, period: str) -> No
     region_of, network_of = _parents(version, [centre_id])
     region = region_of[str(centre_id)]
     digests = {key: _digest(plan.recipe, centre_id, region_of, network_of, found) for key, found in counts.items()}
-    if key in stored and str(stored[key][0]) != region[1]:
-        region_of, network_of = _parents(version)
-        _rewrite_changed(plan, counts, region_of, network_of, {key}, stored)
-        _save_states(version, digests, region_of, {key})
+    if key in stored and (stored[key].region_id, stored[key].network) != _placement(centre_id, region_of, network_of):
+        _recalculate_moved(plan, key, stored)
         return
     _replace(plan, period, [("centre", str(centre_id))], value_rows(version, plan.specs, counts))
-    _save_states(version, digests, region_of, {key})
+    _save_states(version, digests, region_of, network_of, {key})
     above = [scope for scope in (network_of[region[1]], ("federation", ALL)) if scope is not None]
     centres = _stored(version, period, [("centre", c) for c in _centres_of_region(int(region[1]))])
     old = _stored(version, period, [region, *above])
-    new_region = rolled_up(version, centres, lambda key: region)
+    new_region = rolled_up(version, centres, lambda _: region)
     change = _difference(new_region, _of_scope(old, region))
     shifted = [row for scope in above for row in _shifted(version, scope, period, _of_scope(old, scope), change)]
     _replace(plan, period, [region, *above], new_region + shifted)
+
+
+def _recalculate_moved(plan: Plan, key: tuple[int, str], stored: dict) -> None:
+    """A centre-period whose centre moved region (or whose region changed network type) since its values were
+    written: the nightly run's way, over the answers of its old and new regions' centres in that period."""
+    centre_id, period = key
+    region_of, network_of = _parents(plan.version)
+    regions = {region_of[str(centre_id)][1], str(stored[key].region_id)}
+    members = [int(centre) for centre, region in region_of.items() if region[1] in regions]
+    where = and_(Answer.period == period, Answer.centre_id.in_(members))
+    counts = count_answers(plan.question_ids, plan.threshold, where) if plan.question_ids else {}
+    _rewrite_changed(plan, counts, region_of, network_of, {key}, stored)
+    digests = {key: _digest(plan.recipe, centre_id, region_of, network_of, counts[key])} if key in counts else {}
+    _save_states(plan.version, digests, region_of, network_of, {key})
 
 
 def _difference(new: list[dict], old: list[dict]) -> dict[tuple[int, str], tuple[float, float]]:
@@ -700,6 +735,14 @@ def request(centre_id: int, period: str) -> bool:
     return insert_ignore(
         RecalcRequest, {"centre_id": centre_id, "period": period, "requested_at": utcnow()}, ["centre_id", "period"]
     )
+
+
+def schedule_moved(centre_ids: Iterable[int]) -> None:
+    """Centres that moved region, or whose region changed network type: each of their quarters with values is
+    recalculated, leaving the old region and network type for the new ones."""
+    stmt = select(RecalcState.centre_id, RecalcState.period).where(RecalcState.centre_id.in_(list(centre_ids)))
+    for centre_id, period in db.session.execute(stmt.distinct()).all():
+        schedule(centre_id, period)
 
 
 def schedule(centre_id: int, period: str) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models.base import ScopedMixin, normalise
 from app.models.org import ROLES, Centre, ContactAssignment, Department, Region, RoleAssignment, User
-from app.services import audit
+from app.services import audit, indices
 from app.services.policy import Scope, can, scoped, with_branches
 
 AUDITED_FIELDS = {
@@ -76,6 +76,9 @@ def save(obj, values: dict, actor=None, action: str | None = None):
     db.session.flush()
     if isinstance(obj, Centre) and not is_new and obj.region_id != old_region_id:
         _move_with_centre(obj)
+        indices.schedule_moved(with_branches({obj.id}))
+    if isinstance(obj, Region) and not is_new and before.get("network_type") != obj.network_type:
+        indices.schedule_moved(db.session.scalars(select(Centre.id).where(Centre.region_id == obj.id)))
     after = audit.snapshot(obj, fields)
     old, new = changed = audit.changed(before, after)
     if is_new or any(changed):

@@ -15,8 +15,7 @@ ranking: only indicator values and their averages across centres (seed 003 §2.5
 from __future__ import annotations
 
 import io
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -744,35 +743,32 @@ def _ces_reading(version: Methodology | None) -> str:
     return param.value if param is not None and param.value in scoring.CES_READINGS else "grouped"
 
 
-def _scale_values(question: Question, counts: dict) -> Iterable[float]:
-    """The answers to a scale question, one value per answer, from its counts per point."""
-    return Counter(
-        {float(p): counts.get(float(p), 0) for p in range(question.scale_min, question.scale_max + 1)}
-    ).elements()
+def _per_point(question: Question, counts: dict) -> dict[int, int]:
+    """The number of answers per point of a scale question (counted in SQL, keyed by the stored float)."""
+    return {p: counts.get(float(p), 0) for p in range(question.scale_min, question.scale_max + 1)}
 
 
 def question_metric(question: Question, counts: dict, ces_reading: str) -> Metric | None:
     """The question's CES (its options read as the seed's five), NPS or CSAT by its wording, else a scale's mean."""
     if question.wording == "ces":
         texts = dict(survey_builder.CES_OPTIONS)
-        values = Counter({texts.get(o.value): counts.get(o.id, 0) for o in question.options}).elements()
-        ces = scoring.ces(values, easy=scoring.CES_EASY, difficult=scoring.CES_DIFFICULT, reading=ces_reading)
+        per_option = {texts.get(o.value): counts.get(o.id, 0) for o in question.options}
+        ces = scoring.ces_of(per_option, easy=scoring.CES_EASY, difficult=scoring.CES_DIFFICULT, reading=ces_reading)
         return Metric("CES", scoring.score_label(ces), scoring.CES_READINGS[ces_reading])
     if question.kind != "scale" or question.scale_min is None or question.scale_max is None:
         return None
+    points = _per_point(question, counts)
     if question.wording == "nps":
-        return Metric(
-            "NPS", scoring.score_label(scoring.nps(int(v) for v in _scale_values(question, counts))), scoring.NPS_NOTE
-        )
+        return Metric("NPS", scoring.score_label(scoring.nps_of(points)), scoring.NPS_NOTE)
     if question.wording == "csat":
-        share = scoring.positive_share(_scale_values(question, counts), question.scale_max - 1)
-        return Metric("CSAT", scoring.percent_label(share), CSAT_NOTE)
-    mean = scoring.mean_score(_scale_values(question, counts))
-    return Metric("Среднее", scoring.points_label(mean, question.scale_max))
+        return Metric(
+            "CSAT", scoring.percent_label(scoring.positive_share_of(points, question.scale_max - 1)), CSAT_NOTE
+        )
+    return Metric("Среднее", scoring.points_label(scoring.mean_of(points), question.scale_max))
 
 
 def _mean(question: Question, by_question: dict[int, dict]) -> float | None:
-    return scoring.mean_score(_scale_values(question, by_question.get(question.id, {})))
+    return scoring.mean_of(_per_point(question, by_question.get(question.id, {})))
 
 
 def csi_view(survey: Survey, by_question: dict[int, dict]) -> CsiView | None:
@@ -1138,7 +1134,7 @@ def distribution_table(scope, period, client_type, data, version) -> Table:
             for r in item.rows:
                 rows.append([survey.title, question, r.label, r.count, _pct(r.share.value)])
             if item.metric is not None:
-                rows.append([survey.title, question, f"{item.metric.name}: {item.metric.value}", item.total, None])
+                rows.append([survey.title, question, f"{item.metric.name}: {item.metric.value}", None, None])
                 if item.metric.note:
                     notes[item.metric.name] = item.metric.note
         if csi is not None:

@@ -20,6 +20,7 @@ Missing data is None («нет данных»), never zero.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -146,14 +147,17 @@ def positive_share(values: Iterable[float | None], threshold: float) -> Share:
     After the pilot a 1–10 answer of 8, 9 or 10 is positive (seed 003 l. 117); the threshold is
     the methodology version's parameter.
     """
-    answered = positive = 0
-    for value in values:
-        if value is None:
-            continue
-        answered += 1
-        if value >= threshold:
-            positive += 1
-    return Share(positive, answered)
+    return positive_share_of(tally(values), threshold)
+
+
+def positive_share_of(counts: Mapping[float, int], threshold: float) -> Share:
+    """`positive_share` from the number of answers per value (a results page counts in SQL)."""
+    return Share(sum(n for value, n in counts.items() if value >= threshold), sum(counts.values()))
+
+
+def tally(values: Iterable) -> Counter:
+    """The number of answers per value, blanks (None) left out."""
+    return Counter(value for value in values if value is not None)
 
 
 def yes_share(values: Iterable[bool | None]) -> Share:
@@ -193,8 +197,13 @@ def distribution(counts: Mapping[str, int], total: int | None = None) -> dict[st
 
 def mean_score(values: Iterable[float | None]) -> float | None:
     """Arithmetic mean of non-blank scores (CSI «в упрощенном виде», seed 001 l. 1502)."""
-    scores = [value for value in values if value is not None]
-    return sum(scores) / len(scores) if scores else None
+    return mean_of(tally(values))
+
+
+def mean_of(counts: Mapping[float, int]) -> float | None:
+    """`mean_score` from the number of answers per score."""
+    answered = sum(counts.values())
+    return sum(value * n for value, n in counts.items()) / answered if answered else None
 
 
 def mean_points(values: Iterable[str | None], mapping: Mapping[str, float | None]) -> float | None:
@@ -230,6 +239,11 @@ def ces(values: Iterable[str | None], *, easy: Sequence[str], difficult: Sequenc
     `easy` and `difficult` list each side from the seed-named option outward (CES_EASY, CES_DIFFICULT).
     The denominator is every non-blank answer, the neutral one included (analysis §4.1, line 721).
     """
+    return ces_of(tally(values), easy=easy, difficult=difficult, reading=reading)
+
+
+def ces_of(counts: Mapping[str, int], *, easy: Sequence[str], difficult: Sequence[str], reading: str) -> float | None:
+    """`ces` from the number of answers per option."""
     if reading not in CES_READINGS:
         raise ScoringError(f"Неизвестный способ расчёта CES «{reading}»: допустимы {', '.join(CES_READINGS)}.")
     if not easy or not difficult:
@@ -238,15 +252,11 @@ def ces(values: Iterable[str | None], *, easy: Sequence[str], difficult: Sequenc
         raise ScoringError("Один вариант ответа не может быть одновременно «легко» и «сложно».")
     easy_set = set(easy) if reading == "grouped" else {easy[0]}
     difficult_set = set(difficult) if reading == "grouped" else {difficult[0]}
-    answered = easy_count = difficult_count = 0
-    for value in values:
-        if value is None:
-            continue
-        answered += 1
-        easy_count += value in easy_set
-        difficult_count += value in difficult_set
+    answered = sum(counts.values())
     if not answered:
         return None
+    easy_count = sum(n for value, n in counts.items() if value in easy_set)
+    difficult_count = sum(n for value, n in counts.items() if value in difficult_set)
     return (easy_count - difficult_count) / answered
 
 
@@ -284,17 +294,19 @@ def nps(values: Iterable[int | None]) -> float | None:
     An external convention (NPS_NOTE): seed 001 asks the 0–10 recommend question (l. 1666) but
     gives no formula (analysis seed-001a §4.11, §7 item 1).
     """
-    answered = promoters = detractors = 0
-    for value in values:
-        if value is None:
-            continue
+    return nps_of(tally(values))
+
+
+def nps_of(counts: Mapping[int, int]) -> float | None:
+    """`nps` from the number of answers per point."""
+    for value in counts:
         if not 0 <= value <= 10:
             raise ScoringError(f"Оценка {_ru(value)} вне шкалы от 0 до 10.")
-        answered += 1
-        promoters += value >= 9
-        detractors += value <= 6
+    answered = sum(counts.values())
     if not answered:
         return None
+    promoters = sum(n for value, n in counts.items() if value >= 9)
+    detractors = sum(n for value, n in counts.items() if value <= 6)
     return (promoters - detractors) / answered
 
 

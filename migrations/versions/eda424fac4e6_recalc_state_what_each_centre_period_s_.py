@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('centre_id', sa.Integer(), nullable=False),
     sa.Column('period', sa.String(length=7), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.Column('network', sa.String(length=20), nullable=False),
     sa.Column('digest', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_recalc_state_centre_id_centre'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['methodology_id'], ['methodology.id'], name=op.f('fk_recalc_state_methodology_id_methodology'), ondelete='CASCADE'),

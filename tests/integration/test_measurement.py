@@ -3,13 +3,13 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models.indices import IndexValue, IndicatorValue, RecalcRequest
 from app.models.methodology import Indicator, Methodology
 from app.models.surveys import Answer
-from app.services import indices, integrity, methodology, surveys
+from app.services import indices, integrity, methodology, org, surveys
 from tests.measurement_helpers import PERIOD, answers, install, submit
 
 
@@ -171,22 +171,39 @@ def test_the_nightly_run_recomputes_what_changed_and_ends_where_a_forced_run_doe
     assert value_of("2.1", "region", regions[0].id).denominator == 9 and moved.denominator == 3
 
 
-def test_a_centre_that_moved_region_leaves_the_old_one_at_its_next_recalculation(seeded, make):
+def test_a_centre_moved_to_another_region_is_recalculated_out_of_the_old_one(seeded, make):
+    """Moving a centre requests its recalculation; the job sums both regions again from all their centres and
+    ends where a forced rewrite ends."""
     regions = [make.region(network_type="decentralised"), make.region(network_type="centralised")]
-    centre = make.centre(regions[0])
-    for rating in (10, 6, 8):
-        submit(seeded, centre, answers(seeded, rating))
-    indices.recalculate_centre(centre.id, PERIOD)
-    centre.region = regions[1]
+    moving, staying, resident = make.centre(regions[0]), make.centre(regions[0]), make.centre(regions[1])
+    for centre, ratings in ((moving, (10, 6, 8)), (staying, (9, 3)), (resident, (10, 2))):
+        for rating in ratings:
+            submit(seeded, centre, answers(seeded, rating))
+    indices.recalculate_all()
+    db.session.execute(delete(RecalcRequest))
     db.session.commit()
-    submit(seeded, centre, answers(seeded, 9))
-    indices.recalculate_centre(centre.id, PERIOD)
+    org.save(moving, {"region_id": regions[1].id})
     db.session.commit()
-    assert value_of("2.1", "region", regions[0].id) is None
-    assert value_of("2.1", "network", "decentralised") is None
-    assert value_of("2.1", "region", regions[1].id).denominator == 4
-    assert value_of("2.1", "network", "centralised").denominator == 4
-    assert value_of("2.1", "federation", "all").denominator == 4
+    assert db.session.get(RecalcRequest, (moving.id, PERIOD)) is not None
+    indices.recalculate_centre(moving.id, PERIOD)
+    db.session.commit()
+    assert value_of("2.1", "region", regions[0].id).denominator == 2  # the staying centre alone
+    assert value_of("2.1", "region", regions[1].id).denominator == 5
+    assert value_of("2.1", "network", "decentralised").denominator == 2
+    assert value_of("2.1", "network", "centralised").denominator == 5
+    assert value_of("2.1", "federation", "all").denominator == 7
+    incremental = _computed()
+    for version in indices.active_versions():
+        indices.recalculate_version(version, force=True)
+    db.session.commit()
+    assert _computed() == incremental
+    org.save(regions[1], {"network_type": "decentralised"})  # its centres' values now go to the other network
+    db.session.commit()
+    for centre in (moving, resident):
+        indices.recalculate_centre(centre.id, PERIOD)
+    db.session.commit()
+    assert value_of("2.1", "network", "decentralised").denominator == 7
+    assert value_of("2.1", "network", "centralised") is None
 
 
 def test_index_change_is_relative_to_the_previous_period(seeded, make):
