@@ -63,6 +63,7 @@ def test_secretary_signs_a_protocol_and_the_task_reaches_the_assignee(app, page)
     expect(page.locator(".decisions")).to_contain_text("1.1. Поручить " + TASK_TEXT)
     page.get_by_label("СЛУШАЛИ").fill("Напалкову И.В. о подготовке карты пути клиента")
     page.get_by_role("button", name="Сохранить запись").click()
+    expect(page.locator("#flashes")).to_contain_text("Записано.")  # the page has reloaded before the next click
 
     for button in (
         "Назначить заседание",
